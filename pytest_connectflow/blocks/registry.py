@@ -1,0 +1,78 @@
+"""The block registry: one BlockSpec per action type, built-in and from plugins alike."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from ..engine.context import RunContext
+    from ..engine.outcome import Outcome
+    from ..flow.model import Action
+
+ALL_CHANNELS = frozenset({"VOICE", "CHAT", "TASK", "EMAIL"})
+VOICE = frozenset({"VOICE"})
+
+# Flow-type families of the Flow language reference.
+INBOUND = frozenset({"CONTACT_FLOW"})
+TRANSFER = frozenset({"AGENT_TRANSFER", "QUEUE_TRANSFER"})
+WHISPER = frozenset({"CUSTOMER_WHISPER", "AGENT_WHISPER", "OUTBOUND_WHISPER"})
+HOLD = frozenset({"CUSTOMER_HOLD", "AGENT_HOLD"})
+CUSTOMER_QUEUE = frozenset({"CUSTOMER_QUEUE"})
+ALL_FLOW_TYPES = frozenset(
+    INBOUND | TRANSFER | WHISPER | HOLD | CUSTOMER_QUEUE | {"CAMPAIGN"}
+)
+
+BlockHandler = Callable[["RunContext", "Action"], "Outcome"]
+Precheck = Callable[["RunContext", "Action"], "str | None"]
+
+
+@dataclass(frozen=True)
+class BlockSpec:
+    """How one action type runs and where Amazon Connect allows it.
+
+    The engine checks, in order: `channels` (elsewhere the block takes NoMatchingError, or, on
+    `noop_channels`, Success with no effect), `precheck` (instance settings; a returned reason
+    means NoMatchingError), then `flow_types` (None = every type); then calls `run`.
+    """
+
+    action_type: str
+    run: BlockHandler
+    console_name: str
+    branches: tuple[str, ...]
+    model: str
+    channels: frozenset[str] = ALL_CHANNELS
+    flow_types: frozenset[str] | None = None
+    noop_channels: frozenset[str] = frozenset()
+    precheck: Precheck | None = None
+    mocks: str = ""
+    family: str = ""
+
+
+class BlockRegistry:
+    """Action type → BlockSpec. Each simulator owns one; nothing global is mutated."""
+
+    def __init__(self, specs: Iterable[BlockSpec] = ()) -> None:
+        self._specs: dict[str, BlockSpec] = {}
+        for spec in specs:
+            self.register(spec)
+
+    def register(self, spec: BlockSpec, *, replace: bool = False) -> None:
+        if spec.action_type in self._specs and not replace:
+            raise ConfigurationError(f"action type {spec.action_type!r} is registered twice")
+        self._specs[spec.action_type] = spec
+
+    def get(self, action_type: str) -> BlockSpec | None:
+        return self._specs.get(action_type)
+
+    def __contains__(self, action_type: object) -> bool:
+        return action_type in self._specs
+
+    def __iter__(self) -> Iterator[BlockSpec]:
+        return iter(sorted(self._specs.values(), key=lambda s: s.action_type))
+
+    def __len__(self) -> int:
+        return len(self._specs)

@@ -1,0 +1,206 @@
+"""What a block sees while it runs: the contact, the current flow run, the instance and mocks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..flow.library import FlowLibrary, arn_id
+from ..flow.model import Action, Flow
+from . import values
+from .contact import Contact
+from .instance import Instance
+
+if TYPE_CHECKING:
+    from ..mocks import MockState
+
+# Namespaces a module starts without and gets back when it returns ("Flow modules for reusable
+# functions": a module cannot use the caller's External, Lex, stored input, metrics, profiles...).
+MODULE_LOCAL_DATA = ("Metrics", "Customer", "Wisdom")
+
+
+@dataclass
+class Frame:
+    """One flow run: TransferToFlow replaces it; InvokeFlowModule pushes one for the module."""
+
+    flow: Flow
+    flow_type: str
+    flow_attributes: dict[str, str] = field(default_factory=dict)
+    loop_counters: dict[str, int] = field(default_factory=dict)
+    return_to: Action | None = None  # the caller's InvokeFlowModule block
+    saved: dict[str, Any] = field(default_factory=dict)  # caller's slots while a module runs
+
+    @property
+    def is_module(self) -> bool:
+        return self.flow.is_module
+
+
+def flow_type_of(flow: Flow, instance: Instance) -> str | None:
+    """The type a flow states (wrapper, legacy, Metadata), else the instance's `flow_types`."""
+    if flow.declared_type:
+        return flow.declared_type
+    for key in (flow.name, flow.stem, flow.id, flow.arn):
+        if key and key in instance.flow_types:
+            return instance.flow_types[key]
+    return None
+
+
+class RunContext:
+    """Per-run state and helpers handed to every block. One per run; never shared."""
+
+    def __init__(
+        self,
+        *,
+        contact: Contact,
+        library: FlowLibrary,
+        instance: Instance,
+        mocks: MockState,
+        inputs: list[str | None],
+    ) -> None:
+        self.contact = contact
+        self.library = library
+        self.instance = instance
+        self.mocks = mocks
+        self.inputs = inputs
+        self.frames: list[Frame] = []
+        self.step = 0
+        self.run_notes: list[str] = []
+
+    # the current flow run --------------------------------------------------------------------
+    @property
+    def frame(self) -> Frame:
+        return self.frames[-1]
+
+    @property
+    def flow(self) -> Flow:
+        return self.frame.flow
+
+    @property
+    def flow_type(self) -> str:
+        return self.frame.flow_type
+
+    def where(self, action: Action) -> str:
+        return f"block {action.identifier!r} ({action.type}) of flow {self.flow.name!r} at {self.flow.where(action)}"
+
+    # values ----------------------------------------------------------------------------------
+    def lookup(self, parts: list[str]) -> Any:
+        """The value a reference points at, or None when unset."""
+        if not parts:
+            return None
+        head, rest = parts[0], parts[1:]
+        c = self.contact
+        if head == "Attributes":
+            return values.walk(c.attributes, rest)
+        if head == "FlowAttributes":
+            return values.walk(self.frame.flow_attributes, rest)
+        if head == "External":
+            return values.walk(c.external, rest)
+        if head == "Lex":
+            return values.walk(c.lex, rest)
+        if head == "StoredCustomerInput":
+            return c.stored_input if not rest else None
+        system = self._system_data()
+        if head in system:
+            return values.walk(system[head], rest)
+        return values.walk(c.data.get(head), rest)
+
+    def _system_data(self) -> dict[str, Any]:
+        c = self.contact
+        queue = None
+        if c.queue is not None:
+            queue = {"Name": c.queue.name, "ARN": c.queue.arn, "Id": c.queue.id}
+        audio: dict[str, Any] = {}
+        if c.media.stream_arn:
+            audio = {
+                "StreamARN": c.media.stream_arn,
+                "StartTimestamp": c.media.start_timestamp,
+                "StopTimestamp": c.media.stop_timestamp,
+                "StartFragmentNumber": c.media.start_fragment_number,
+            }
+        return {
+            "Channel": c.channel,
+            "ContactId": c.contact_id,
+            "InitialContactId": c.initial_contact_id,
+            "PreviousContactId": c.previous_contact_id,
+            "InitiationMethod": c.initiation_method,
+            "InstanceARN": self.instance.arn,
+            "AwsRegion": self.instance.region,
+            "LanguageCode": c.language_code,
+            "TextToSpeechVoiceId": c.tts_voice,
+            "CustomerEndpoint": {"Address": c.customer_endpoint, "Type": "TELEPHONE_NUMBER"}
+            if c.customer_endpoint
+            else None,
+            "SystemEndpoint": {"Address": c.system_endpoint, "Type": "TELEPHONE_NUMBER"}
+            if c.system_endpoint
+            else None,
+            "Queue": queue,
+            "MediaStreams": {"Customer": {"Audio": audio}} if audio else None,
+            **c.contact_data,
+        }
+
+    def resolve(self, value: Any) -> str | None:
+        """A parameter value with references resolved (a whole unset reference gives None)."""
+        return values.resolve(value, self.lookup)
+
+    def render(self, text: str) -> str:
+        return values.render(text, self.lookup)
+
+    def resolve_map(self, raw: Mapping[str, Any] | None) -> dict[str, str]:
+        """A map of parameters (Lambda parameters, attributes) with every value resolved;
+        an unset reference becomes an empty string."""
+        return {str(k): self.resolve(v) or "" for k, v in (raw or {}).items()}
+
+    # customer input --------------------------------------------------------------------------
+    def take_input(self) -> tuple[bool, str | None]:
+        """The next scripted input: (False, None) when none is left; (True, None) for a timeout."""
+        if not self.inputs:
+            return False, None
+        return True, self.inputs.pop(0)
+
+    # names -----------------------------------------------------------------------------------
+    @staticmethod
+    def display_name(action: Action, parameter: str) -> str | None:
+        """The resource name the console keeps in ActionMetadata for a parameter (never routing)."""
+        meta = action.metadata
+        for key in ("queue", "ContactFlow", "contactFlow", "Hours", "hoursOfOperation"):
+            entry = meta.get(key)
+            if isinstance(entry, dict) and isinstance(entry.get("text"), str) and entry["text"]:
+                return str(entry["text"])
+        if isinstance(meta.get("contactFlowModuleName"), str) and meta["contactFlowModuleName"]:
+            return str(meta["contactFlowModuleName"])
+        params = meta.get("parameters")
+        if isinstance(params, dict):
+            entry = params.get(parameter)
+            if isinstance(entry, dict) and isinstance(entry.get("displayName"), str) and entry["displayName"]:
+                return str(entry["displayName"])
+        return None
+
+    def resource_name(self, ref: str, action: Action, parameter: str, kind: str) -> str:
+        """A resource's name: the instance file, else the console's display text, else the last
+        segment of the ARN (the function name for a Lambda ARN)."""
+        resources = {"queue": self.instance.queues, "hours": self.instance.hours}.get(kind)
+        if kind == "lambda":
+            found = self.instance.find(self.instance.lambdas, ref)
+            return found.name if found else lambda_function_name(ref)
+        if resources is not None:
+            found = self.instance.find(resources, ref)
+            if found:
+                return found.name
+        return self.display_name(action, parameter) or arn_id(ref)
+
+    def resolve_flow(self, ref: str | None, action: Action, parameter: str) -> Flow | None:
+        return self.library.resolve_reference(ref or "", self.display_name(action, parameter))
+
+    def flow_type_of(self, flow: Flow) -> str | None:
+        return flow_type_of(flow, self.instance)
+
+    def note(self, text: str) -> None:
+        self.run_notes.append(text)
+
+
+def lambda_function_name(ref: str) -> str:
+    """`arn:aws:lambda:REGION:ACCOUNT:function:NAME[:ALIAS]` → NAME; a plain name stays."""
+    if ref.startswith("arn:") and ":function:" in ref:
+        return ref.split(":function:", 1)[1].split(":", 1)[0]
+    return ref

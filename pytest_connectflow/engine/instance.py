@@ -1,0 +1,93 @@
+"""The simulated Amazon Connect instance: settings and the resources flows name by ARN or Id."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..flow.library import arn_id
+
+DEFAULT_INSTANCE_ARN = "arn:aws:connect:us-east-1:123456789012:instance/00000000-0000-4000-8000-00000000cafe"
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A named instance resource (queue, hours, Lambda function): name with its ARN and Id."""
+
+    name: str
+    arn: str | None = None
+    id: str | None = None
+    hours: str | None = None  # queues: the name, Id or ARN of their hours of operation
+
+    def keys(self) -> set[str]:
+        keys = {self.name}
+        if self.arn:
+            keys |= {self.arn, arn_id(self.arn)}
+        if self.id:
+            keys.add(self.id)
+        return keys
+
+
+def _resources(raw: Mapping[str, Any] | None) -> dict[str, Resource]:
+    out: dict[str, Resource] = {}
+    for name, spec in (raw or {}).items():
+        spec = spec or {}
+        out[str(name)] = Resource(
+            name=str(name),
+            arn=spec.get("arn"),
+            id=spec.get("id"),
+            hours=spec.get("hours"),
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class Instance:
+    """What the instance resources file (and a scenario's `instance:`) describes."""
+
+    live_media_streaming: bool = True
+    queues: Mapping[str, Resource] = field(default_factory=dict)
+    hours: Mapping[str, Resource] = field(default_factory=dict)
+    lambdas: Mapping[str, Resource] = field(default_factory=dict)
+    flow_types: Mapping[str, str] = field(default_factory=dict)
+    arn: str = DEFAULT_INSTANCE_ARN
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any] | None) -> Instance:
+        raw = raw or {}
+        return cls(
+            live_media_streaming=bool(raw.get("live_media_streaming", True)),
+            queues=_resources(raw.get("queues")),
+            hours=_resources(raw.get("hours")),
+            lambdas=_resources(raw.get("lambdas")),
+            flow_types=dict(raw.get("flow_types") or {}),
+            arn=str(raw.get("arn") or DEFAULT_INSTANCE_ARN),
+        )
+
+    @property
+    def region(self) -> str:
+        parts = self.arn.split(":")
+        return parts[3] if len(parts) > 3 else "us-east-1"
+
+    @staticmethod
+    def find(resources: Mapping[str, Resource], ref: str) -> Resource | None:
+        """A resource by name, ARN or Id."""
+        if ref in resources:
+            return resources[ref]
+        for res in resources.values():
+            if ref in res.keys() or arn_id(ref) in res.keys():
+                return res
+        return None
+
+
+def merge_instance_dicts(*layers: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Merge instance settings, later layers over earlier ones (one level deep for resource maps)."""
+    merged: dict[str, Any] = {}
+    for layer in layers:
+        for key, value in (layer or {}).items():
+            if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+                merged[key] = {**merged[key], **value}
+            else:
+                merged[key] = value
+    return merged

@@ -1,0 +1,61 @@
+"""What a block returns to the step loop."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from ..flow.model import Flow
+
+OutcomeKind = Literal["next", "error", "result", "end", "transfer_flow", "invoke_module", "module_return"]
+Ending = Literal[
+    "disconnected",
+    "transferred_to_queue",
+    "transferred_to_agent",
+    "transferred_to_phone",
+    "flow_ended",
+    "error",
+]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """`next`: take NextAction (Success). `error`: take the ErrorType's branch. `result`: test the
+    Conditions with `value`. `end`: the run ends (`ended`). `transfer_flow`/`invoke_module`: go on in
+    `flow`. `module_return`: back to the caller of the module. `note` goes into the trace."""
+
+    kind: OutcomeKind
+    error_type: str | None = None
+    value: str | None = None
+    ended: Ending | None = None
+    flow: Flow | None = None
+    note: str = ""
+
+
+def success(note: str = "") -> Outcome:
+    return Outcome("next", note=note)
+
+
+def error(error_type: str = "NoMatchingError", note: str = "") -> Outcome:
+    return Outcome("error", error_type=error_type, note=note)
+
+
+def result(value: str | None, note: str = "") -> Outcome:
+    return Outcome("result", value=value, note=note)
+
+
+def end(ended: Ending, note: str = "") -> Outcome:
+    return Outcome("end", ended=ended, note=note)
+
+
+def transfer_to_flow(flow: Flow, note: str = "") -> Outcome:
+    return Outcome("transfer_flow", flow=flow, note=note)
+
+
+def invoke_module(flow: Flow, note: str = "") -> Outcome:
+    return Outcome("invoke_module", flow=flow, note=note)
+
+
+def module_return(note: str = "") -> Outcome:
+    return Outcome("module_return", note=note)

@@ -1,0 +1,265 @@
+"""The step loop: run a flow against a contact, block by block, and record the trace."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..errors import ConnectflowError, FlowDefectError, StepBudgetExceeded, UnsupportedActionError
+from ..flow.library import FlowLibrary
+from ..flow.model import Action, Flow
+from . import compare
+from .contact import Contact, MediaStreamEvent
+from .context import MODULE_LOCAL_DATA, Frame, RunContext, flow_type_of
+from .instance import Instance
+from .labels import label
+from .outcome import Outcome, error, success
+from .trace import Step, Trace
+
+if TYPE_CHECKING:
+    from ..blocks.registry import BlockRegistry, BlockSpec
+    from ..mocks import MockState
+
+DEFAULT_MAX_STEPS = 1000
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    max_steps: int = DEFAULT_MAX_STEPS
+
+
+class _Stop(Exception):
+    """Internal: the run ended (`ended`, `reason`)."""
+
+    def __init__(self, ended: str, reason: str = "") -> None:
+        self.ended = ended
+        self.reason = reason
+
+
+def runnable_start(flow: Flow) -> Action:
+    """The StartAction, or a FlowDefectError saying why the flow cannot run from its start."""
+    if not flow.start_action:
+        raise FlowDefectError(
+            f"flow {flow.name!r} cannot run from its start: its StartAction is empty "
+            "(the console exports unconnected flows that way)",
+            where=str(flow.source),
+        )
+    action = flow.actions.get(flow.start_action)
+    if action is None:
+        raise FlowDefectError(
+            f"flow {flow.name!r} cannot run from its start: StartAction {flow.start_action!r} names no action",
+            where=str(flow.source),
+        )
+    return action
+
+
+def run_flow(
+    library: FlowLibrary,
+    flow: Flow,
+    contact: Contact,
+    *,
+    registry: BlockRegistry,
+    instance: Instance,
+    mocks: MockState,
+    inputs: list[str | None] | None = None,
+    settings: RunSettings | None = None,
+    flow_type: str | None = None,
+) -> Trace:
+    """Run `flow` from its StartAction until the contact leaves it; return the trace.
+
+    Raises a ConnectflowError (with `.trace` set) for what fails the test rather than the flow:
+    a missing mock, an unsupported action type, the step budget.
+    """
+    settings = settings or RunSettings()
+    ctx = RunContext(contact=contact, library=library, instance=instance, mocks=mocks, inputs=list(inputs or []))
+    trace = Trace()
+    start = runnable_start(flow)
+    if flow.is_module:
+        ftype = flow_type or "CONTACT_FLOW"  # a module run on its own follows an inbound caller
+    else:
+        ftype = flow_type or flow_type_of(flow, instance) or "CONTACT_FLOW"
+        trace.flows.append(flow.name)
+    ctx.frames.append(Frame(flow, ftype))
+    try:
+        _loop(ctx, start, registry, trace, settings.max_steps)
+    except _Stop as stop:
+        trace.ended = stop.ended
+        trace.reason = stop.reason
+        if stop.ended in ("disconnected", "error"):
+            _end_media_stream(ctx)
+    except ConnectflowError as exc:
+        trace.notes.extend(ctx.run_notes)
+        exc.trace = trace
+        raise
+    trace.notes.extend(ctx.run_notes)
+    trace.inputs_left = list(ctx.inputs)
+    return trace
+
+
+def _end_media_stream(ctx: RunContext) -> None:
+    media = ctx.contact.media
+    if media.streaming:
+        for direction in media.directions:
+            media.directions[direction] = False
+        media.history.append(MediaStreamEvent("disconnect", (), step=ctx.step))
+
+
+def _loop(ctx: RunContext, action: Action, registry: BlockRegistry, trace: Trace, max_steps: int) -> None:
+    while True:
+        if ctx.step >= max_steps:
+            repeats = ", ".join(f"{name} ({n} times)" for name, n in trace.repeating_blocks())
+            raise StepBudgetExceeded(
+                f"the run went past its step budget of {max_steps} blocks; "
+                f"these blocks repeat: {repeats or 'none'} (a loop with no exit?)"
+            )
+        ctx.step += 1
+        frame = ctx.frame
+        spec = registry.get(action.type)
+        if spec is None:
+            raise UnsupportedActionError(
+                f"action type {action.type!r} of block {action.identifier!r} in flow "
+                f"{frame.flow.name!r} is not supported by any block",
+                where=frame.flow.where(action),
+            )
+        outcome = _execute(ctx, spec, action)
+        branch, target = _route(ctx, action, outcome, trace)
+        trace.steps.append(
+            Step(
+                index=ctx.step,
+                flow=frame.flow.name,
+                flow_type=frame.flow_type,
+                identifier=action.identifier,
+                action_type=action.type,
+                branch=branch,
+                label=label(action, ctx),
+                note=outcome.note,
+                module=frame.is_module,
+            )
+        )
+        if isinstance(target, _Stop):
+            raise target
+        action = target
+
+
+def _execute(ctx: RunContext, spec: BlockSpec, action: Action) -> Outcome:
+    channel = ctx.contact.channel
+    if channel not in spec.channels:
+        if channel in spec.noop_channels:
+            return success(f"no effect on {channel}")
+        return error(note=f"{action.type} does not work on {channel}")
+    if spec.precheck is not None:
+        reason = spec.precheck(ctx, action)
+        if reason:
+            return error(note=reason)
+    if spec.flow_types is not None and ctx.flow_type not in spec.flow_types:
+        return error(note=f"{action.type} is not allowed in a {ctx.flow_type} flow")
+    return spec.run(ctx, action)
+
+
+def _branch_names(action: Action) -> list[str]:
+    """Branch name per condition: its operand, or `Operator:operand` when operands repeat."""
+    operands = [c.operand for c in action.conditions]
+    return [
+        f"{c.operator}:{c.operand}" if operands.count(c.operand) > 1 else c.operand
+        for c in action.conditions
+    ]
+
+
+def _route(ctx: RunContext, action: Action, outcome: Outcome, trace: Trace) -> tuple[str | None, Action | _Stop]:
+    kind = outcome.kind
+    if kind == "next":
+        return "Success", _target(ctx, action, action.next_action, "Success")
+    if kind == "error":
+        return _error_route(ctx, action, outcome.error_type or "NoMatchingError", outcome.note)
+    if kind == "result":
+        names = _branch_names(action)
+        for name, condition in zip(names, action.conditions):
+            try:
+                hit = compare.matches(condition.operator, outcome.value, condition.operand)
+            except KeyError:
+                raise FlowDefectError(
+                    f"unsupported condition operator {condition.operator!r} in {ctx.where(action)}"
+                ) from None
+            if hit:
+                return name, _target(ctx, action, condition.next_action, name)
+        return _error_route(ctx, action, "NoMatchingCondition", outcome.note)
+    if kind == "end":
+        assert outcome.ended is not None
+        return "Success", _Stop(outcome.ended, outcome.note)
+    if kind == "transfer_flow":
+        assert outcome.flow is not None
+        return "Success", _enter_flow(ctx, outcome.flow, trace)
+    if kind == "invoke_module":
+        assert outcome.flow is not None
+        return "Success", _enter_module(ctx, outcome.flow, action)
+    if kind == "module_return":
+        return "Success", _return_from_module(ctx)
+    raise AssertionError(f"unknown outcome {kind}")
+
+
+def _error_route(ctx: RunContext, action: Action, error_type: str, note: str) -> tuple[str, Action | _Stop]:
+    entry = action.error_target(error_type)
+    if entry is None:
+        why = f" ({note})" if note else ""
+        return error_type, _Stop(
+            "error",
+            f"{ctx.where(action)} took {error_type}{why} but has no Errors entry for it "
+            "nor a NoMatchingError branch",
+        )
+    taken, target = entry
+    return taken, _target(ctx, action, target, taken)
+
+
+def _target(ctx: RunContext, action: Action, target: str | None, branch: str) -> Action | _Stop:
+    if target is None or target == "":
+        return _Stop("error", f"{ctx.where(action)} took {branch}, whose NextAction is empty (an unconnected branch)")
+    if target == "$end":
+        return _Stop("error", f"{ctx.where(action)} took {branch}, whose NextAction is '$end'")
+    found = ctx.flow.actions.get(target)
+    if found is None:
+        return _Stop("error", f"{ctx.where(action)} took {branch}, whose NextAction {target!r} names no action")
+    return found
+
+
+def _enter_flow(ctx: RunContext, flow: Flow, trace: Trace) -> Action | _Stop:
+    try:
+        start = runnable_start(flow)
+    except FlowDefectError as exc:
+        return _Stop("error", exc.message)
+    ftype = flow_type_of(flow, ctx.instance) or "CONTACT_FLOW"
+    # TransferToFlow: a new flow run (fresh flow attributes and loop counters), same contact.
+    ctx.frames[-1] = Frame(flow, ftype)
+    trace.flows.append(flow.name)
+    return start
+
+
+def _enter_module(ctx: RunContext, module: Flow, caller_action: Action) -> Action | _Stop:
+    try:
+        start = runnable_start(module)
+    except FlowDefectError as exc:
+        return _Stop("error", exc.message)
+    c = ctx.contact
+    saved = {
+        "external": c.external,
+        "lex": c.lex,
+        "stored_input": c.stored_input,
+        "data": {k: c.data.pop(k) for k in MODULE_LOCAL_DATA if k in c.data},
+    }
+    c.external, c.lex, c.stored_input = {}, {}, None
+    ctx.frames.append(Frame(module, ctx.flow_type, return_to=caller_action, saved=saved))
+    return start
+
+
+def _return_from_module(ctx: RunContext) -> Action | _Stop:
+    frame = ctx.frames[-1]
+    if frame.return_to is None:
+        return _Stop("flow_ended", f"module {frame.flow.name!r} returned (run on its own)")
+    ctx.frames.pop()
+    c = ctx.contact
+    c.external = frame.saved["external"]
+    c.lex = frame.saved["lex"]
+    c.stored_input = frame.saved["stored_input"]
+    for key in MODULE_LOCAL_DATA:
+        c.data.pop(key, None)
+    c.data.update(frame.saved["data"])
+    return _target(ctx, frame.return_to, frame.return_to.next_action, "Success")

@@ -1,0 +1,55 @@
+"""The record of a run: every step with the branch it took, and how the run ended."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Step:
+    """One block run. `branch` is None when the run stopped inside the block."""
+
+    index: int
+    flow: str
+    flow_type: str
+    identifier: str
+    action_type: str
+    branch: str | None
+    label: str = ""
+    note: str = ""
+    module: bool = False
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.flow}/{self.identifier}"
+
+
+@dataclass
+class Trace:
+    steps: list[Step] = field(default_factory=list)
+    flows: list[str] = field(default_factory=list)  # every flow entered, in order, modules excluded
+    ended: str | None = None
+    reason: str = ""  # why the run ended in error, or other end notes
+    notes: list[str] = field(default_factory=list)  # run-level notes (unresolved references...)
+    inputs_left: list[str | None] = field(default_factory=list)
+
+    def repeating_blocks(self, top: int = 5) -> list[tuple[str, int]]:
+        counts = Counter(step.qualified for step in self.steps)
+        return [(name, n) for name, n in counts.most_common(top) if n > 1]
+
+    def table(self, limit: int = 60) -> str:
+        """The path as a table: step, flow, block, action type, branch."""
+        rows = [("step", "flow", "block", "action type", "branch")]
+        shown = self.steps if len(self.steps) <= limit else self.steps[: limit // 2] + self.steps[-limit // 2 :]
+        for step in shown:
+            block = step.identifier + (f" [{step.label}]" if step.label else "")
+            branch = step.branch if step.branch is not None else "(interrupted)"
+            if step.note:
+                branch += f"  ({step.note})"
+            rows.append((str(step.index), step.flow, block, step.action_type, branch))
+        widths = [max(len(r[i]) for r in rows) for i in range(4)]
+        lines = ["  ".join(r[i].ljust(widths[i]) for i in range(4)) + "  " + r[4] for r in rows]
+        if len(shown) < len(self.steps):
+            lines.insert(limit // 2 + 1, f"... {len(self.steps) - len(shown)} steps not shown ...")
+        return "\n".join(line.rstrip() for line in lines)

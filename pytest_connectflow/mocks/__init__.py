@@ -1,0 +1,41 @@
+"""Mocks for everything whose result comes from outside the flow.
+
+`Mocks` is what a test declares (frozen); `MockState` is one run's use of it (call counts, the
+calls made). Nothing is shared between runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Mocks:
+    """Declared mocks. `lambdas`: function name or ARN → a result map, a list of results (one per
+    call), `{error: true}`, `{return: {...}}`, an exception, or a callable handler. `hours`: hours
+    or queue name, Id or ARN → `open`/`closed` (True/False, or a callable returning either)."""
+
+    lambdas: Mapping[str, Any] = field(default_factory=dict)
+    hours: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LambdaCall:
+    """One InvokeLambdaFunction run: what was sent and what came back."""
+
+    block: str
+    function: str
+    parameters: Mapping[str, str]
+    event: Mapping[str, Any]
+    response: Any
+    error: str | None
+
+
+@dataclass
+class MockState:
+    mocks: Mocks = field(default_factory=Mocks)
+    lambda_call_counts: dict[str, int] = field(default_factory=dict)
+    lambda_calls: list[LambdaCall] = field(default_factory=list)
+    used: set[tuple[str, str]] = field(default_factory=set)  # (kind, key) of mocks used

@@ -1,0 +1,218 @@
+"""The Python API over the engine: a simulator of an instance with its flows, simulated contacts,
+and the result of a run."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .blocks import default_registry
+from .blocks.registry import BlockRegistry
+from .engine.contact import DIRECTIONS, Contact, MediaStreamEvent, StreamState
+from .engine.instance import Instance
+from .engine.runner import DEFAULT_MAX_STEPS, RunSettings, run_flow
+from .engine.trace import Step, Trace
+from .errors import AmbiguousNameError, ConfigurationError, ConnectflowError
+from .flow.library import BlockRef, FlowLibrary, load_library
+from .mocks import LambdaCall, Mocks, MockState
+
+
+def as_connect_string(value: Any) -> str:
+    """A Python value as the string Amazon Connect sees (JSON spelling: True → "true")."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class SimulatedContact:
+    """How a simulated contact starts: channel, user-defined attributes, endpoints, initiation."""
+
+    channel: str = "VOICE"
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+    customer_endpoint: str | None = "+15555550100"
+    system_endpoint: str | None = "+15555550199"
+    initiation: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.channel not in ("VOICE", "CHAT", "TASK", "EMAIL"):
+            raise ConfigurationError(f"channel must be VOICE, CHAT, TASK or EMAIL, not {self.channel!r}")
+
+    def build(self) -> Contact:
+        return Contact(
+            channel=self.channel,
+            attributes={str(k): as_connect_string(v) for k, v in self.attributes.items()},
+            customer_endpoint=self.customer_endpoint,
+            system_endpoint=self.system_endpoint,
+            initiation_method=self.initiation,
+        )
+
+
+@dataclass(frozen=True)
+class MediaStreamResult:
+    """The media stream at the end of a run: `state`, per-direction flags and the history."""
+
+    state: StreamState
+    directions: Mapping[str, bool]
+    history: tuple[MediaStreamEvent, ...]
+
+    @property
+    def streaming(self) -> bool:
+        return self.state == "streaming"
+
+    def __eq__(self, other: object) -> bool:
+        # `result.media_streaming == "stopped"` reads naturally in a test.
+        if isinstance(other, str):
+            return self.state == other
+        if isinstance(other, MediaStreamResult):
+            return (self.state, dict(self.directions), self.history) == (
+                other.state, dict(other.directions), other.history,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.state)
+
+    def describe(self) -> str:
+        lines = [f"media stream: {self.state} ({', '.join(f'{d}={v}' for d, v in self.directions.items())})"]
+        lines += [f"  - {event.describe()}" for event in self.history] or ["  (no start or stop)"]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True, eq=False)
+class RunResult:
+    """What a run did: the trace of every block, how it ended, and the contact afterwards."""
+
+    flow: str
+    trace: Trace
+    contact: Contact
+    library: FlowLibrary
+    lambda_calls: tuple[LambdaCall, ...] = ()
+
+    @property
+    def steps(self) -> list[Step]:
+        return self.trace.steps
+
+    @property
+    def path(self) -> list[str]:
+        """Every block run, in order, as its Identifier."""
+        return [step.identifier for step in self.trace.steps]
+
+    @property
+    def flows(self) -> list[str]:
+        return list(self.trace.flows)
+
+    @property
+    def ended(self) -> str | None:
+        return self.trace.ended
+
+    @property
+    def reason(self) -> str:
+        return self.trace.reason
+
+    @property
+    def attributes(self) -> dict[str, str]:
+        return dict(self.contact.attributes)
+
+    @property
+    def queue(self) -> str | None:
+        return self.contact.queue.name if self.contact.queue else None
+
+    @property
+    def media_streaming(self) -> MediaStreamResult:
+        media = self.contact.media
+        return MediaStreamResult(media.state, dict(media.directions), tuple(media.history))
+
+    def steps_of(self, block: str) -> list[Step]:
+        """The runs of a block named as in DESIGN.md (Identifier, UUID prefix, Flow/Identifier)."""
+        ref = self.library.block(block)
+        return steps_matching(ref, self.trace.steps)
+
+    def branches(self, block: str) -> list[str | None]:
+        return [step.branch for step in self.steps_of(block)]
+
+    def branch(self, block: str) -> str | None:
+        """The branch of the block's last run, None when it did not run."""
+        runs = self.branches(block)
+        return runs[-1] if runs else None
+
+    def table(self) -> str:
+        return self.trace.table()
+
+
+def steps_matching(ref: BlockRef, steps: Sequence[Step]) -> list[Step]:
+    found = [s for s in steps if ref.matches(s.flow, s.identifier)]
+    flows = {s.flow for s in found}
+    if len(flows) > 1:
+        listing = "".join(f"\n  - {f}/{found[0].identifier}" for f in sorted(flows))
+        raise AmbiguousNameError(
+            f"the block name {ref.text!r} fits blocks of several flows this run crossed; "
+            f"name it as Flow name/Identifier:{listing}"
+        )
+    return found
+
+
+LambdaMock = Mapping[str, Any] | Sequence[Any] | Callable[..., Any] | BaseException | type[BaseException]
+
+
+class Simulator:
+    """An instance with its flows. `run` starts a fresh contact each time; nothing is shared."""
+
+    def __init__(
+        self,
+        library: FlowLibrary,
+        *,
+        instance: Instance | Mapping[str, Any] | None = None,
+        registry: BlockRegistry | None = None,
+        max_steps: int = DEFAULT_MAX_STEPS,
+    ) -> None:
+        self.library = library
+        self.instance = instance if isinstance(instance, Instance) else Instance.from_dict(instance)
+        self.registry = registry or default_registry()
+        self.max_steps = max_steps
+
+    @classmethod
+    def from_paths(cls, paths: Sequence[str | Path] | str | Path, **kwargs: Any) -> Simulator:
+        items = [paths] if isinstance(paths, str | Path) else list(paths)
+        return cls(load_library([Path(p) for p in items]), **kwargs)
+
+    def run(
+        self,
+        flow: str,
+        *,
+        contact: SimulatedContact | None = None,
+        inputs: Sequence[Any] = (),
+        lambdas: Mapping[str, LambdaMock] | None = None,
+        hours: Mapping[str, Any] | None = None,
+        instance: Instance | Mapping[str, Any] | None = None,
+        max_steps: int | None = None,
+    ) -> RunResult:
+        """Run `flow` (name, Id or ARN) for a contact; mocks answer Lambda and hours checks."""
+        __tracebackhide__ = True
+        try:
+            target = self.library.find(flow)
+            run_instance = self.instance
+            if instance is not None:
+                run_instance = instance if isinstance(instance, Instance) else Instance.from_dict(instance)
+            state = MockState(Mocks(lambdas=dict(lambdas or {}), hours=dict(hours or {})))
+            built = (contact or SimulatedContact()).build()
+            trace = run_flow(
+                self.library,
+                target,
+                built,
+                registry=self.registry,
+                instance=run_instance,
+                mocks=state,
+                inputs=[None if i is None else as_connect_string(i) for i in inputs],
+                settings=RunSettings(max_steps=max_steps or self.max_steps),
+            )
+        except ConnectflowError as exc:
+            # Re-raised from here so the user's traceback stops at their call, not in the engine.
+            raise exc.with_traceback(None) from None
+        return RunResult(target.name, trace, built, self.library, tuple(state.lambda_calls))
+
+
+__all__ = ["DIRECTIONS", "MediaStreamResult", "RunResult", "SimulatedContact", "Simulator"]
