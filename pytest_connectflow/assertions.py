@@ -1,0 +1,157 @@
+"""Assertion helpers and failure explanations, shared by YAML scenarios and Python tests."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .engine.trace import Step
+from .flow.model import Action
+
+# The console's branch names, accepted as aliases of the real ones (DESIGN.md, "Branches").
+BRANCH_ALIASES = {
+    "Error": "NoMatchingError",
+    "Timeout": "InputTimeLimitExceeded",
+    "Default": "NoMatchingCondition",
+    "No match": "NoMatchingCondition",
+    "At capacity": "QueueAtCapacity",
+}
+_ALIAS_OF = {real: alias for alias, real in BRANCH_ALIASES.items() if alias != "No match"}
+
+
+def branch_names_of(action: Action | None) -> list[str]:
+    """The branch names a block's conditions take (operand, or Operator:operand if shared)."""
+    if action is None:
+        return []
+    operands = [c.operand for c in action.conditions]
+    return [f"{c.operator}:{c.operand}" if operands.count(c.operand) > 1 else c.operand for c in action.conditions]
+
+
+def canonical_branch(expected: str, action: Action | None) -> str:
+    """An expected branch in the engine's spelling; a condition operand wins over an alias."""
+    names = branch_names_of(action)
+    if expected in names:
+        return expected
+    if action is not None:
+        for condition in action.conditions:
+            if f"{condition.operator}:{condition.operand}" == expected and condition.operand in names:
+                return condition.operand
+    return BRANCH_ALIASES.get(expected, expected)
+
+
+def show_branch(name: str | None) -> str:
+    """A branch with its console name beside it: `NoMatchingError (Error)`."""
+    if name is None:
+        return "(interrupted, no branch)"
+    alias = _ALIAS_OF.get(name)
+    return f"{name} ({alias})" if alias else name
+
+
+def possible_branches(action: Action | None) -> list[str]:
+    if action is None:
+        return []
+    names = branch_names_of(action)
+    if action.next_action is not None and action.type not in ("Compare",):
+        names = ["Success", *names]
+    names += [e.error_type for e in action.errors]
+    return list(dict.fromkeys(names))
+
+
+@dataclass
+class Mismatch:
+    """One failed expectation: what, where, expected vs actual, and extra lines."""
+
+    what: str
+    expected: str
+    actual: str
+    where: str = ""
+    source: str = ""
+    details: list[str] = field(default_factory=list)
+
+    def render(self) -> str:
+        head = f"{self.where}: {self.what}" if self.where else self.what
+        lines = [head]
+        if self.source:
+            lines.append(f"    | {self.source.rstrip()}")
+        lines += [f"  expected: {self.expected}", f"  actual:   {self.actual}"]
+        lines += [f"  {d}" for d in self.details]
+        return "\n".join(lines)
+
+
+def compare_branches(block: str, expected: str | Sequence[str], runs: Sequence[Step], action: Action | None) -> Mismatch | None:
+    actual = [s.branch for s in runs]
+    if not runs:
+        return Mismatch(f"branches[{block}]", _show(expected), "the block did not run")
+    if isinstance(expected, str):
+        want = canonical_branch(expected, action)
+        if actual[-1] == want:
+            return None
+        details = []
+        if len(actual) > 1:
+            details.append(f"every run: {', '.join(show_branch(a) for a in actual)}")
+        options = possible_branches(action)
+        if options:
+            details.append("possible branches: " + ", ".join(show_branch(o) for o in options))
+        return Mismatch(f"branches[{block}] (last run)", show_branch(want), show_branch(actual[-1]), details=details)
+    wants = [canonical_branch(e, action) for e in expected]
+    if wants == actual:
+        return None
+    return Mismatch(
+        f"branches[{block}] (every run)",
+        "[" + ", ".join(show_branch(w) for w in wants) + "]",
+        "[" + ", ".join(show_branch(a) for a in actual) + "]",
+    )
+
+
+def _show(expected: str | Sequence[str]) -> str:
+    return expected if isinstance(expected, str) else "[" + ", ".join(expected) + "]"
+
+
+class ConnectflowAssertionError(AssertionError):
+    """An assertion helper's failure: the mismatch, then the path the contact took."""
+
+
+def _fail(mismatch: Mismatch, table: str) -> ConnectflowAssertionError:
+    return ConnectflowAssertionError(mismatch.render() + "\n\nPath taken:\n" + table)
+
+
+def assert_branch_taken(result: object, block: str, branch: str | Sequence[str]) -> None:
+    """Assert the branch of a block's last run (a string) or of every run (a list)."""
+    __tracebackhide__ = True
+    from .simulator import RunResult
+
+    assert isinstance(result, RunResult), "assert_branch_taken needs the result of connectflow.run()"
+    ref = result.library.block(block)
+    runs = result.steps_of(block)
+    action = result.library.action(*ref.candidates[0])
+    mismatch = compare_branches(block, branch, runs, action)
+    if mismatch is not None:
+        raise _fail(mismatch, result.table()) from None
+
+
+def assert_stream_state(result: object, state: str | dict[str, bool]) -> None:
+    """Assert the media stream at the end: `not_started`, `streaming`, `stopped`, or a direction
+    map such as {"From": True, "To": False}."""
+    __tracebackhide__ = True
+    from .simulator import RunResult
+
+    assert isinstance(result, RunResult), "assert_stream_state needs the result of connectflow.run()"
+    mismatch = compare_stream(state, result)
+    if mismatch is not None:
+        raise _fail(mismatch, result.table()) from None
+
+
+def compare_stream(state: str | dict[str, bool], result: object) -> Mismatch | None:
+    from .simulator import RunResult
+
+    assert isinstance(result, RunResult)
+    media = result.media_streaming
+    details = media.describe().splitlines()
+    if isinstance(state, dict):
+        actual = {d: bool(media.directions.get(d)) for d in state}
+        if actual == {d: bool(v) for d, v in state.items()}:
+            return None
+        return Mismatch("media_streaming", str(state), str(dict(media.directions)), details=details)
+    if media.state == state:
+        return None
+    return Mismatch("media_streaming", state, media.state, details=details)

@@ -1,0 +1,145 @@
+"""pytest wiring only: options, ini values, fixtures, scenario collection and failure reports."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from . import hookspecs
+from .blocks import default_registry
+from .engine.instance import Instance
+from .errors import ConnectflowError
+from .session import ConnectflowSession
+from .simulator import SimulatedContact, Simulator
+
+SESSION_KEY = pytest.StashKey[ConnectflowSession]()
+DEFAULT_FILES = "test_*.connectflow.yaml"
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    pluginmanager.add_hookspecs(hookspecs)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("connectflow", "Amazon Connect flow testing (pytest-connectflow)")
+    group.addoption("--connectflow-flows", action="append", metavar="PATH",
+                    help="flow file or folder (repeatable); overrides ini connectflow_flows")
+    group.addoption("--connectflow-files", metavar="GLOB", help="scenario file glob; overrides ini connectflow_files")
+    group.addoption("--connectflow-instance", metavar="PATH", help="instance resources file (YAML)")
+    group.addoption("--connectflow-max-steps", type=int, metavar="N", help="step budget per run (default 1000)")
+    parser.addini("connectflow_flows", "flow files or folders for scenarios and the connectflow fixture", type="paths")
+    parser.addini("connectflow_files", f"glob of scenario files (default {DEFAULT_FILES})", default=DEFAULT_FILES)
+    parser.addini("connectflow_instance", "instance resources file (YAML, same schema as `instance:`)")
+    parser.addini("connectflow_max_steps", "step budget per run (default 1000)", default="1000")
+
+
+def _root(config: pytest.Config) -> Path:
+    return config.inipath.parent if config.inipath else config.rootpath
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "connectflow_failure_demo: a test that shows a failure on purpose")
+    registry = default_registry()
+    config.hook.pytest_connectflow_register_blocks(registry=registry)
+    cli_flows = config.getoption("connectflow_flows")
+    flows = [Path(p).resolve() for p in cli_flows] if cli_flows else [Path(p).resolve() for p in config.getini("connectflow_flows")]
+    instance = config.getoption("connectflow_instance") or config.getini("connectflow_instance")
+    max_steps = config.getoption("connectflow_max_steps") or int(config.getini("connectflow_max_steps"))
+    config.stash[SESSION_KEY] = ConnectflowSession(
+        registry=registry,
+        default_flows=tuple(flows),
+        instance_file=(Path(instance) if Path(instance).is_absolute() else _root(config) / instance) if instance else None,
+        max_steps=max_steps,
+    )
+
+
+def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
+    glob = parent.config.getoption("connectflow_files") or parent.config.getini("connectflow_files")
+    if fnmatch.fnmatch(file_path.name, glob):
+        return ScenarioFile.from_parent(parent, path=file_path)
+    return None
+
+
+class ScenarioFailed(Exception):
+    """Raised by a scenario item; repr_failure prints its text, never a traceback."""
+
+
+class ScenarioFile(pytest.File):
+    def collect(self) -> Iterator[pytest.Item]:
+        from .scenario.loader import load_scenario_file
+
+        loaded = load_scenario_file(self.path)
+        if loaded.error is not None:
+            yield ScenarioItem.from_parent(self, name="[file]", scenario=None, file_error=loaded.error, loaded=loaded)
+            return
+        counts: dict[str, int] = {}
+        for scenario in loaded.scenarios:
+            counts[scenario.name] = counts.get(scenario.name, 0) + 1
+            name = scenario.name if counts[scenario.name] == 1 else f"{scenario.name}[{counts[scenario.name]}]"
+            yield ScenarioItem.from_parent(self, name=name, scenario=scenario, file_error=None, loaded=loaded)
+
+
+class ScenarioItem(pytest.Item):
+    def __init__(self, *, scenario: Any, file_error: ConnectflowError | None, loaded: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.scenario = scenario
+        self.file_error = file_error
+        self.loaded = loaded
+
+    def runtest(self) -> None:
+        from .scenario.runner import run_scenario
+
+        if self.file_error is not None:
+            raise ScenarioFailed(f"{self.file_error}\n(the file's scenarios cannot run)")
+        scenario = self.scenario
+        if scenario.error is not None:
+            raise ScenarioFailed(f"scenario {scenario.name!r}: {scenario.error}")
+        session = self.config.stash[SESSION_KEY]
+        try:
+            library = session.library(self.loaded.flows)
+            layers = (session.instance(), self.loaded.instance)
+        except ConnectflowError as exc:
+            raise ScenarioFailed(f"{scenario.file.name}:{scenario.line}: {exc}") from None
+        outcome = run_scenario(
+            scenario, library, instance_layers=layers, max_steps=session.max_steps, registry=session.registry
+        )
+        if outcome.result is not None and outcome.result.trace.inputs_left:
+            left = ", ".join(repr(i) for i in outcome.result.trace.inputs_left)
+            self.add_report_section("call", "connectflow", f"inputs left over (not used by the flow): {left}")
+        if not outcome.passed:
+            text = outcome.render()
+            load_errors = library.report.errors
+            if load_errors and outcome.error is not None:
+                text += "\n\nflow files that failed to load:\n" + "\n".join(f"  - {e}" for e in load_errors)
+            raise ScenarioFailed(text)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str | Any:
+        if isinstance(excinfo.value, ScenarioFailed):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        line = self.scenario.line if self.scenario is not None else 1
+        return self.path, line - 1, f"scenario: {self.name}"
+
+
+@pytest.fixture
+def connectflow(request: pytest.FixtureRequest) -> Simulator:
+    """A simulator over the flows of ini `connectflow_flows` and the instance resources file."""
+    session = request.config.stash[SESSION_KEY]
+    return Simulator(
+        session.library(None),
+        instance=Instance.from_dict(session.instance()),
+        registry=session.registry,
+        max_steps=session.max_steps,
+    )
+
+
+@pytest.fixture
+def simulated_contact() -> Callable[..., SimulatedContact]:
+    """A factory of simulated contacts: simulated_contact(channel="CHAT", attributes={...})."""
+    return SimulatedContact

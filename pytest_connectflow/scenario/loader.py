@@ -1,0 +1,199 @@
+"""Read a scenario file: YAML with lines, checked against the shipped JSON Schema.
+
+What makes the whole file unreadable (YAML syntax, the top level, `flows`, `instance`) is a
+file error; anything wrong inside one scenario fails that scenario only.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ScenarioError
+from .model import Expectation, Scenario, ScenarioFile
+from .yaml_source import Path_, SourceIndex, load_yaml
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator, ValidationError
+
+
+@cache
+def schema() -> dict[str, Any]:
+    """The scenario file JSON Schema shipped in the package (also usable by editors)."""
+    text = resources.files("pytest_connectflow.scenario").joinpath("schema.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+@cache
+def _validator(definition: str | None) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator  # imported only when a scenario file is read
+
+    full = schema()
+    if definition is None:
+        part = dict(full)
+        part["properties"] = {**full["properties"], "scenarios": {"type": "array"}}
+        return Draft202012Validator(part)
+    return Draft202012Validator({"$ref": f"#/$defs/{definition}", "$defs": full["$defs"]})
+
+
+def _describe(error: ValidationError, index: SourceIndex, base: Path_) -> ScenarioError:
+    path = (*base, *error.absolute_path)
+    dotted = ".".join(str(p) for p in path if not isinstance(p, int) or True) or "top level"
+    if error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
+        allowed = list(error.schema.get("properties", {}))
+        unknown = [k for k in error.instance if k not in allowed]
+        key = unknown[0] if unknown else "?"
+        close = difflib.get_close_matches(key, allowed, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        where = index.where((*path, key))
+        place = f" in {dotted}" if path else ""
+        return ScenarioError(
+            f"unknown key {key!r}{place}{hint}; allowed keys: {', '.join(allowed)}", where=where
+        )
+    if error.validator == "required":
+        return ScenarioError(f"{dotted}: {error.message}", where=index.where(path))
+    if error.validator == "enum":
+        options = ", ".join(str(o) for o in error.validator_value)
+        return ScenarioError(f"{dotted}: {error.instance!r} is not one of: {options}", where=index.where(path))
+    if error.validator == "type":
+        wanted = error.validator_value
+        wanted = " or ".join(wanted) if isinstance(wanted, list) else wanted
+        return ScenarioError(
+            f"{dotted}: expected {wanted}, got {type(error.instance).__name__} {error.instance!r}",
+            where=index.where(path),
+        )
+    return ScenarioError(f"{dotted}: {error.message}", where=index.where(path))
+
+
+def check(value: Any, definition: str | None, index: SourceIndex, base: Path_) -> ScenarioError | None:
+    from jsonschema.exceptions import best_match
+
+    errors = list(_validator(definition).iter_errors(value))
+    if not errors:
+        return None
+    # The first error in document order is the one a user fixes first.
+    error = best_match(sorted(errors, key=lambda e: index.line((*base, *e.absolute_path))))
+    return _describe(error, index, base) if error is not None else None
+
+
+def load_scenario_file(path: Path) -> ScenarioFile:
+    result = ScenarioFile(path)
+    try:
+        text = path.read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        result.error = ScenarioError(f"cannot read the file: {exc}", where=str(path))
+        return result
+    try:
+        data, index = load_yaml(text, str(path))
+    except ScenarioError as exc:
+        result.error = exc
+        return result
+    result.index = index
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else f"a {type(data).__name__}"
+        result.error = ScenarioError(
+            f"a scenario file must be a mapping with a 'scenarios' list; this one is {kind}",
+            where=f"{path}:1",
+        )
+        return result
+    problem = check(data, None, index, ())
+    if problem is not None:
+        result.error = problem
+        return result
+    flows = data.get("flows")
+    if flows is not None:
+        items = [flows] if isinstance(flows, str) else flows
+        result.flows = [(path.parent / item).resolve() for item in items]
+        missing = [p for p in result.flows if not p.exists()]
+        if missing:
+            result.error = ScenarioError(
+                f"flows: {missing[0]} does not exist", where=index.where(("flows",))
+            )
+            return result
+    result.instance = data.get("instance") or {}
+    seen: dict[str, int] = {}
+    for position, raw in enumerate(data.get("scenarios") or []):
+        scenario = _scenario(raw, position, path, index)
+        first = seen.get(scenario.name)
+        if first is not None and scenario.error is None:
+            scenario = _with_error(
+                scenario,
+                ScenarioError(
+                    f"duplicate scenario name {scenario.name!r} (first at line {first})",
+                    where=f"{path}:{scenario.line}",
+                ),
+            )
+        seen.setdefault(scenario.name, scenario.line)
+        result.scenarios.append(scenario)
+    if not result.scenarios:
+        result.error = ScenarioError("the file has no scenarios", where=index.where(("scenarios",)))
+    return result
+
+
+def _with_error(scenario: Scenario, error: ScenarioError) -> Scenario:
+    return Scenario(
+        name=scenario.name, file=scenario.file, line=scenario.line, index=scenario.index,
+        position=scenario.position, error=error,
+    )
+
+
+def _scenario(raw: Any, position: int, path: Path, index: SourceIndex) -> Scenario:
+    base: Path_ = ("scenarios", position)
+    line = index.line(base)
+    name = str(index.text((*base, "name"), raw.get("name"))) if isinstance(raw, dict) and raw.get("name") is not None else f"scenario {position + 1}"
+    shell = Scenario(name=name, file=path, line=line, index=index, position=position)
+    if not isinstance(raw, dict):
+        return _with_error(shell, ScenarioError("a scenario must be a mapping", where=f"{path}:{line}"))
+    problem = check(raw, "scenario", index, base)
+    if problem is not None:
+        return _with_error(shell, problem)
+    expect = raw.get("expect") or {}
+    expectations = tuple(
+        Expectation(key, _expect_value(key, value, index, (*base, "expect", key)), index.line((*base, "expect", key)))
+        for key, value in expect.items()
+    )
+    mocks = raw.get("mocks") or {}
+    return Scenario(
+        name=name,
+        file=path,
+        line=line,
+        index=index,
+        position=position,
+        flow=str(index.text((*base, "flow"), raw["flow"])),
+        channel=raw.get("channel", "VOICE"),
+        attributes=index.text((*base, "attributes"), raw.get("attributes") or {}),
+        inputs=tuple(index.text((*base, "inputs"), raw.get("inputs") or [])),
+        lambdas=_lambda_mocks(mocks.get("lambdas") or {}, index, (*base, "mocks", "lambdas")),
+        hours=dict(mocks.get("hours") or {}),
+        instance=raw.get("instance") or {},
+        expectations=expectations,
+    )
+
+
+def _expect_value(key: str, value: Any, index: SourceIndex, path: Path_) -> Any:
+    if key in ("path", "branches", "attributes", "queue"):
+        return index.text(path, value)
+    return value
+
+
+def _lambda_mocks(raw: Mapping[str, Any], index: SourceIndex, base: Path_) -> dict[str, Any]:
+    """Results as Connect sees them: values as written, except the control keys error/return."""
+
+    def one(value: Any, path: Path_) -> Any:
+        if isinstance(value, dict) and set(value) == {"error"}:
+            return {"error": value["error"]}
+        if isinstance(value, dict) and set(value) == {"return"}:
+            return {"return": index.text((*path, "return"), value["return"])}
+        return index.text(path, value)
+
+    out: dict[str, Any] = {}
+    for name, value in raw.items():
+        path = (*base, name)
+        out[str(name)] = [one(v, (*path, i)) for i, v in enumerate(value)] if isinstance(value, list) else one(value, path)
+    return out

@@ -1,0 +1,177 @@
+"""Run one scenario and check its expectations; the outcome renders the failure text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..blocks.registry import BlockRegistry
+from ..assertions import Mismatch, compare_branches, compare_stream
+from ..engine.instance import Instance, merge_instance_dicts
+from ..errors import ConnectflowError
+from ..flow.library import FlowLibrary
+from ..simulator import RunResult, SimulatedContact, Simulator, steps_matching
+from .model import Expectation, Scenario
+
+
+@dataclass
+class ScenarioOutcome:
+    scenario: Scenario
+    result: RunResult | None = None
+    mismatches: list[Mismatch] = field(default_factory=list)
+    error: ConnectflowError | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.error is None and not self.mismatches
+
+    def render(self) -> str:
+        s = self.scenario
+        lines = [f"{s.file.name}:{s.line}: scenario {s.name!r} failed"]
+        if self.error is not None:
+            lines.append(str(self.error))
+        for mismatch in self.mismatches:
+            lines += ["", mismatch.render()]
+        trace = self.result.trace if self.result is not None else (self.error.trace if self.error else None)
+        if trace is not None:
+            ended = trace.ended or "(stopped)"
+            lines += ["", f"Path taken ({' → '.join(trace.flows) or s.flow}; ended: {ended}):", trace.table()]
+            if trace.ended == "error" and trace.reason:
+                lines.append(f"why it ended in error: {trace.reason}")
+            lines += [f"note: {note}" for note in trace.notes]
+        return "\n".join(lines)
+
+
+def _where(scenario: Scenario, exp: Expectation) -> tuple[str, str]:
+    return f"{scenario.file.name}:{exp.line}", scenario.index.source_line(exp.line)
+
+
+def run_scenario(
+    scenario: Scenario,
+    library: FlowLibrary,
+    *,
+    instance_layers: tuple[Mapping[str, Any], ...] = (),
+    max_steps: int = 1000,
+    registry: BlockRegistry | None = None,
+) -> ScenarioOutcome:
+    """Run the scenario's flow with its contact, inputs and mocks; compare every expectation."""
+    outcome = ScenarioOutcome(scenario)
+    try:
+        instance = Instance.from_dict(merge_instance_dicts(*instance_layers, scenario.instance))
+        simulator = Simulator(library, instance=instance, max_steps=max_steps, registry=registry)
+        result = simulator.run(
+            scenario.flow,
+            contact=SimulatedContact(channel=scenario.channel, attributes=scenario.attributes),
+            inputs=scenario.inputs,
+            lambdas=scenario.lambdas,
+            hours=scenario.hours,
+        )
+    except ConnectflowError as exc:
+        outcome.error = exc
+        return outcome
+    outcome.result = result
+    for exp in scenario.expectations:
+        for mismatch in check(exp, result, library):
+            mismatch.where, mismatch.source = _where(scenario, exp)
+            outcome.mismatches.append(mismatch)
+    expected_end = scenario.expectation("ended")
+    if result.ended == "error" and (expected_end is None or expected_end.value != "error"):
+        if expected_end is None:
+            outcome.mismatches.append(
+                Mismatch("the run ended in error", "a run that ends without error", f"error: {result.reason}",
+                         where=f"{scenario.file.name}:{scenario.line}")
+            )
+    return outcome
+
+
+def check(exp: Expectation, result: RunResult, library: FlowLibrary) -> list[Mismatch]:
+    """One expectation against the run; unknown block names are reported as mismatches."""
+    try:
+        found = _CHECKS[exp.key](exp.value, result, library)
+    except ConnectflowError as exc:
+        return [Mismatch(f"expect.{exp.key}", "blocks of the loaded flows", exc.message)]
+    if isinstance(found, list):
+        return found
+    return [] if found is None else [found]
+
+
+def _check_path(value: list[str], result: RunResult, library: FlowLibrary) -> Mismatch | None:
+    refs = [library.block(str(name)) for name in value]
+    steps = result.steps
+    same = len(refs) == len(steps) and all(r.matches(s.flow, s.identifier) for r, s in zip(refs, steps))
+    if same:
+        return None
+    first = next(
+        (i for i, (r, s) in enumerate(zip(refs, steps)) if not r.matches(s.flow, s.identifier)),
+        min(len(refs), len(steps)),
+    )
+    if first < len(refs) and first < len(steps):
+        detail = f"first difference at step {first + 1}: expected {refs[first].text!r}, ran {steps[first].identifier!r}"
+    elif first < len(refs):
+        detail = f"the run stopped after {len(steps)} blocks; expected next: {refs[first].text!r}"
+    else:
+        detail = f"the run went on after {len(refs)} blocks with {steps[first].identifier!r}"
+    return Mismatch(
+        "expect.path",
+        "[" + ", ".join(r.text for r in refs) + "]",
+        "[" + ", ".join(s.identifier for s in steps) + "]",
+        details=[detail],
+    )
+
+
+def _check_branches(value: dict[str, Any], result: RunResult, library: FlowLibrary) -> list[Mismatch]:
+    problems: list[Mismatch] = []
+    for block, expected in value.items():
+        ref = library.block(str(block))
+        runs = steps_matching(ref, result.steps)
+        action = library.action(*(next(((s.flow, s.identifier) for s in runs), ref.candidates[0])))
+        mismatch = compare_branches(str(block), expected, runs, action)
+        if mismatch is not None:
+            mismatch.what = f"expect.{mismatch.what}"
+            problems.append(mismatch)
+    return problems
+
+
+def _check_media(value: Any, result: RunResult, library: FlowLibrary) -> Mismatch | None:
+    mismatch = compare_stream(value, result)
+    if mismatch is not None:
+        mismatch.what = "expect.media_streaming"
+    return mismatch
+
+
+def _check_attributes(value: dict[str, str], result: RunResult, library: FlowLibrary) -> Mismatch | None:
+    actual = result.attributes
+    wrong = {k: v for k, v in value.items() if actual.get(k) != v}
+    if not wrong:
+        return None
+    return Mismatch(
+        "expect.attributes",
+        ", ".join(f"{k}={v!r}" for k, v in wrong.items()),
+        ", ".join(f"{k}={actual[k]!r}" if k in actual else f"{k} unset" for k in wrong),
+        details=[f"all attributes at the end: {actual}"],
+    )
+
+
+def _check_ended(value: str, result: RunResult, library: FlowLibrary) -> Mismatch | None:
+    if result.ended == value:
+        return None
+    details = [f"why: {result.reason}"] if result.reason else []
+    return Mismatch("expect.ended", value, str(result.ended), details=details)
+
+
+def _check_queue(value: str, result: RunResult, library: FlowLibrary) -> Mismatch | None:
+    queue = result.contact.queue
+    if queue is not None and value in (queue.name, queue.arn, queue.id):
+        return None
+    return Mismatch("expect.queue", value, queue.name if queue else "no queue set")
+
+
+_CHECKS: dict[str, Callable[[Any, RunResult, FlowLibrary], Mismatch | list[Mismatch] | None]] = {
+    "path": _check_path,
+    "branches": _check_branches,
+    "media_streaming": _check_media,
+    "attributes": _check_attributes,
+    "ended": _check_ended,
+    "queue": _check_queue,
+}

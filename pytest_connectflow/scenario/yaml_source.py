@@ -1,0 +1,118 @@
+"""YAML read safely into plain data plus, for every node, its line and its source text.
+
+Values Amazon Connect sees are strings, so scenario values are taken as written (`007` stays
+"007"); the line of each key lets failures point at `file.yaml:line`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from ..errors import ScenarioError
+
+Path_ = tuple[str | int, ...]
+MAX_NODES = 200_000  # refuses alias bombs long before they cost memory or time
+
+
+@dataclass(frozen=True)
+class NodeInfo:
+    line: int
+    text: str | None  # source text of a scalar (without quotes); None for collections
+
+
+class SourceIndex:
+    """Line and source text of each node of a YAML document, addressed by path."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.nodes: dict[Path_, NodeInfo] = {}
+        self.lines: list[str] = []
+
+    def line(self, path: Path_) -> int:
+        """The line of `path`, else of its nearest ancestor that has one."""
+        while path:
+            info = self.nodes.get(path)
+            if info is not None:
+                return info.line
+            path = path[:-1]
+        return self.nodes[()].line if () in self.nodes else 1
+
+    def where(self, path: Path_) -> str:
+        return f"{self.file}:{self.line(path)}"
+
+    def source_line(self, line: int) -> str:
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+
+    def text(self, path: Path_, value: Any) -> Any:
+        """`value` with every scalar replaced by its source text (null kept as None)."""
+        if isinstance(value, Mapping):
+            return {k: self.text((*path, k), v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.text((*path, i), v) for i, v in enumerate(value)]
+        if value is None:
+            return None
+        info = self.nodes.get(path)
+        if info is not None and info.text is not None:
+            return info.text
+        return value if isinstance(value, str) else str(value)
+
+
+def load_yaml(text: str, file: str) -> tuple[Any, SourceIndex]:
+    """Parse YAML with the safe loader; raise ScenarioError naming `file:line` on bad syntax."""
+    index = SourceIndex(file)
+    index.lines = text.splitlines()
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        problem = exc.problem or str(exc)
+        raise ScenarioError(f"invalid YAML: {problem}", where=f"{file}:{line}") from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError(f"invalid YAML: {exc}", where=file) from None
+    if node is None:
+        return None, index
+    budget = [MAX_NODES]
+    constructor = yaml.SafeLoader("")
+    data = _convert(node, (), index, constructor, budget, file)
+    return data, index
+
+
+def _convert(
+    node: yaml.Node, path: Path_, index: SourceIndex, constructor: yaml.SafeLoader, budget: list[int], file: str,
+) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise ScenarioError(
+            f"the document expands to more than {MAX_NODES} nodes (YAML aliases?); refused",
+            where=f"{file}:{node.start_mark.line + 1}",
+        )
+    line = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        index.nodes.setdefault(path, NodeInfo(line, None))
+        out: dict[str, Any] = {}
+        constructor.flatten_mapping(node)  # merge keys (<<)
+        for key_node, value_node in node.value:
+            key = constructor.construct_object(key_node, deep=True)
+            key = key if isinstance(key, str) else str(key_node.value)
+            if key in out:
+                raise ScenarioError(f"duplicate key {key!r}", where=f"{file}:{key_node.start_mark.line + 1}")
+            child = (*path, key)
+            # A mapping entry is found at the line of its key.
+            index.nodes[child] = NodeInfo(key_node.start_mark.line + 1, None)
+            out[key] = _convert(value_node, child, index, constructor, budget, file)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        index.nodes.setdefault(path, NodeInfo(line, None))
+        return [
+            _convert(item, (*path, i), index, constructor, budget, file) for i, item in enumerate(node.value)
+        ]
+    assert isinstance(node, yaml.ScalarNode)
+    value = constructor.construct_object(node)
+    previous = index.nodes.get(path)
+    index.nodes[path] = NodeInfo(previous.line if previous else line, node.value)
+    return value
