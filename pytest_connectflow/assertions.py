@@ -51,7 +51,8 @@ def possible_branches(action: Action | None) -> list[str]:
     if action is None:
         return []
     names = branch_names_of(action)
-    if action.next_action is not None and action.type not in ("Compare",):
+    # Blocks that branch on a result never take their exported NextAction.
+    if action.next_action is not None and not action.conditions:
         names = ["Success", *names]
     names += [e.error_type for e in action.errors]
     return list(dict.fromkeys(names))
@@ -73,7 +74,8 @@ class Mismatch:
         lines = [head]
         if self.source:
             lines.append(f"    | {self.source.rstrip()}")
-        lines += [f"  expected: {self.expected}", f"  actual:   {self.actual}"]
+        if self.expected or self.actual:
+            lines += [f"  expected: {self.expected}", f"  actual:   {self.actual}"]
         lines += [f"  {d}" for d in self.details]
         return "\n".join(lines)
 

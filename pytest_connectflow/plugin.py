@@ -64,6 +64,14 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Col
     return None
 
 
+def _shown(root: Path, path: Path) -> str:
+    """A file as pytest shows it: relative to the rootdir when it is inside it."""
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
 class ScenarioFailed(Exception):
     """Raised by a scenario item; repr_failure prints its text, never a traceback."""
 
@@ -72,7 +80,7 @@ class ScenarioFile(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
         from .scenario.loader import load_scenario_file
 
-        loaded = load_scenario_file(self.path)
+        loaded = load_scenario_file(self.path, self.config.rootpath and _shown(self.config.rootpath, self.path))
         if loaded.error is not None:
             yield ScenarioItem.from_parent(self, name="[file]", scenario=None, file_error=loaded.error, loaded=loaded)
             return
@@ -97,13 +105,13 @@ class ScenarioItem(pytest.Item):
             raise ScenarioFailed(f"{self.file_error}\n(the file's scenarios cannot run)")
         scenario = self.scenario
         if scenario.error is not None:
-            raise ScenarioFailed(f"scenario {scenario.name!r}: {scenario.error}")
+            raise ScenarioFailed(str(scenario.error))
         session = self.config.stash[SESSION_KEY]
         try:
             library = session.library(self.loaded.flows)
             layers = (session.instance(), self.loaded.instance)
         except ConnectflowError as exc:
-            raise ScenarioFailed(f"{scenario.file.name}:{scenario.line}: {exc}") from None
+            raise ScenarioFailed(f"{scenario.index.file}:{scenario.line}: {exc}") from None
         outcome = run_scenario(
             scenario, library, instance_layers=layers, max_steps=session.max_steps, registry=session.registry
         )

@@ -59,7 +59,8 @@ def hours_open(ctx: RunContext, action: Action, hours_ref: str | None) -> bool:
             return _is_open(name, mocks[name])
     what = f"hours {tried[0]!r}" if tried else "the hours of the contact's queue"
     raise MissingMockError(
-        f"{ctx.where(action)} checks {what}, which has no mock; add mocks.hours "
+        f"{ctx.where(action)} checks {what}, which has no mock; mock it (mocks.hours in a scenario, "
+        "hours= in Python) "
         f"with one of: {', '.join(dict.fromkeys(tried)) or '(set a queue or HoursOfOperationId)'} "
         "set to open or closed"
     )

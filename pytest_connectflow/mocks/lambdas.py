@@ -40,7 +40,8 @@ def find_mock(state: MockState, ctx: RunContext, ref: str, action: Action) -> tu
     known = "".join(f"\n  - {k}" for k in lambdas) or " none"
     raise MissingMockError(
         f"{ctx.where(action)} invokes Lambda function {name!r} ({ref}), which has no mock; "
-        f"add it under mocks.lambdas (by function name or ARN). Mocked functions:{known}"
+        f"mock it by function name or ARN (mocks.lambdas in a scenario, lambdas= in Python). "
+        f"Mocked functions:{known}"
     )
 
 

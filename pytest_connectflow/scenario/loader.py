@@ -82,15 +82,17 @@ def check(value: Any, definition: str | None, index: SourceIndex, base: Path_) -
     return _describe(error, index, base) if error is not None else None
 
 
-def load_scenario_file(path: Path) -> ScenarioFile:
+def load_scenario_file(path: Path, display: str | None = None) -> ScenarioFile:
+    """Load a scenario file; `display` is how messages name it (default: the path)."""
     result = ScenarioFile(path)
+    shown = display or str(path)
     try:
         text = path.read_text("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        result.error = ScenarioError(f"cannot read the file: {exc}", where=str(path))
+        result.error = ScenarioError(f"cannot read the file: {exc}", where=shown)
         return result
     try:
-        data, index = load_yaml(text, str(path))
+        data, index = load_yaml(text, shown)
     except ScenarioError as exc:
         result.error = exc
         return result
@@ -99,7 +101,7 @@ def load_scenario_file(path: Path) -> ScenarioFile:
         kind = "empty" if data is None else f"a {type(data).__name__}"
         result.error = ScenarioError(
             f"a scenario file must be a mapping with a 'scenarios' list; this one is {kind}",
-            where=f"{path}:1",
+            where=f"{shown}:1",
         )
         return result
     problem = check(data, None, index, ())
@@ -126,7 +128,7 @@ def load_scenario_file(path: Path) -> ScenarioFile:
                 scenario,
                 ScenarioError(
                     f"duplicate scenario name {scenario.name!r} (first at line {first})",
-                    where=f"{path}:{scenario.line}",
+                    where=index.where(("scenarios", scenario.position)),
                 ),
             )
         seen.setdefault(scenario.name, scenario.line)
@@ -149,7 +151,7 @@ def _scenario(raw: Any, position: int, path: Path, index: SourceIndex) -> Scenar
     name = str(index.text((*base, "name"), raw.get("name"))) if isinstance(raw, dict) and raw.get("name") is not None else f"scenario {position + 1}"
     shell = Scenario(name=name, file=path, line=line, index=index, position=position)
     if not isinstance(raw, dict):
-        return _with_error(shell, ScenarioError("a scenario must be a mapping", where=f"{path}:{line}"))
+        return _with_error(shell, ScenarioError("a scenario must be a mapping", where=index.where(base)))
     problem = check(raw, "scenario", index, base)
     if problem is not None:
         return _with_error(shell, problem)

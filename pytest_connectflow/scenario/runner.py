@@ -28,7 +28,7 @@ class ScenarioOutcome:
 
     def render(self) -> str:
         s = self.scenario
-        lines = [f"{s.file.name}:{s.line}: scenario {s.name!r} failed"]
+        lines = [f"{s.index.file}:{s.line}: scenario {s.name!r} failed"]
         if self.error is not None:
             lines.append(str(self.error))
         for mismatch in self.mismatches:
@@ -44,7 +44,7 @@ class ScenarioOutcome:
 
 
 def _where(scenario: Scenario, exp: Expectation) -> tuple[str, str]:
-    return f"{scenario.file.name}:{exp.line}", scenario.index.source_line(exp.line)
+    return f"{scenario.index.file}:{exp.line}", scenario.index.source_line(exp.line)
 
 
 def run_scenario(
@@ -80,7 +80,7 @@ def run_scenario(
         if expected_end is None:
             outcome.mismatches.append(
                 Mismatch("the run ended in error", "a run that ends without error", f"error: {result.reason}",
-                         where=f"{scenario.file.name}:{scenario.line}")
+                         where=f"{scenario.index.file}:{scenario.line}")
             )
     return outcome
 
@@ -90,7 +90,7 @@ def check(exp: Expectation, result: RunResult, library: FlowLibrary) -> list[Mis
     try:
         found = _CHECKS[exp.key](exp.value, result, library)
     except ConnectflowError as exc:
-        return [Mismatch(f"expect.{exp.key}", "blocks of the loaded flows", exc.message)]
+        return [Mismatch(f"expect.{exp.key}: {exc.message}", "", "")]
     if isinstance(found, list):
         return found
     return [] if found is None else [found]
