@@ -80,7 +80,9 @@ class Mismatch:
         return "\n".join(lines)
 
 
-def compare_branches(block: str, expected: str | Sequence[str], runs: Sequence[Step], action: Action | None) -> Mismatch | None:
+def compare_branches(
+    block: str, expected: str | Sequence[str], runs: Sequence[Step], action: Action | None
+) -> Mismatch | None:
     actual = [s.branch for s in runs]
     if not runs:
         return Mismatch(f"branches[{block}]", _show(expected), "the block did not run")

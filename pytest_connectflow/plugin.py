@@ -46,13 +46,13 @@ def pytest_configure(config: pytest.Config) -> None:
     registry = default_registry()
     config.hook.pytest_connectflow_register_blocks(registry=registry)
     cli_flows = config.getoption("connectflow_flows")
-    flows = [Path(p).resolve() for p in cli_flows] if cli_flows else [Path(p).resolve() for p in config.getini("connectflow_flows")]
+    flows = [Path(p).resolve() for p in (cli_flows or config.getini("connectflow_flows"))]
     instance = config.getoption("connectflow_instance") or config.getini("connectflow_instance")
     max_steps = config.getoption("connectflow_max_steps") or int(config.getini("connectflow_max_steps"))
     config.stash[SESSION_KEY] = ConnectflowSession(
         registry=registry,
         default_flows=tuple(flows),
-        instance_file=(Path(instance) if Path(instance).is_absolute() else _root(config) / instance) if instance else None,
+        instance_file=_root(config) / instance if instance else None,
         max_steps=max_steps,
     )
 
@@ -80,7 +80,7 @@ class ScenarioFile(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
         from .scenario.loader import load_scenario_file
 
-        loaded = load_scenario_file(self.path, self.config.rootpath and _shown(self.config.rootpath, self.path))
+        loaded = load_scenario_file(self.path, _shown(self.config.rootpath, self.path))
         if loaded.error is not None:
             yield ScenarioItem.from_parent(self, name="[file]", scenario=None, file_error=loaded.error, loaded=loaded)
             return

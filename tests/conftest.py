@@ -10,7 +10,10 @@ import pytest
 
 SHARED_FLOWS = Path(__file__).resolve().parents[2] / "shared" / "flows"
 
-STREAMING = {"MediaStreamType": "Audio", "Participants": [{"ParticipantType": "Customer", "MediaDirections": ["From", "To"]}]}
+STREAMING = {
+    "MediaStreamType": "Audio",
+    "Participants": [{"ParticipantType": "Customer", "MediaDirections": ["From", "To"]}],
+}
 
 
 def _action(ident: str, type_: str, params: dict[str, Any], next_action: str | None = None,

@@ -48,10 +48,13 @@ def test_unknown_top_level_key_fails_the_file(ivr_project: pytest.Pytester) -> N
 
 
 def test_wrong_type_fails_that_scenario_only(ivr_project: pytest.Pytester) -> None:
-    body = "scenarios:\n  - name: bad\n    flow: Main IVR\n    inputs: {a: 1}\n  - name: ok\n    flow: Main IVR\n    channel: TASK\n    mocks: {lambdas: {lookupCustomer: {}}}\n"
+    body = (
+        "scenarios:\n  - name: bad\n    flow: Main IVR\n    inputs: {a: 1}\n"
+        "  - name: ok\n    flow: Main IVR\n    channel: TASK\n    mocks: {lambdas: {lookupCustomer: {}}}\n"
+    )
     result = _run(ivr_project, test_types=body)
     result.assert_outcomes(passed=2, failed=1)
-    result.stdout.fnmatch_lines(["test_types.connectflow.yaml:4: scenarios.0.inputs: expected array*"])
+    result.stdout.fnmatch_lines(["test_types.connectflow.yaml:4: scenarios[[]0[]].inputs: expected array*"])
 
 
 def test_unknown_flow_lists_the_loaded_flows(ivr_project: pytest.Pytester) -> None:
@@ -89,7 +92,8 @@ def test_endless_loop_stops_at_the_budget_naming_the_blocks(ivr_project: pytest.
     result = _run(ivr_project, test_loop="scenarios:\n  - name: loop\n    flow: Endless\n")
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines([
-        "*went past its step budget of 1000 blocks; these blocks repeat: Endless/Ping (500 times), Endless/Pong (500 times)*",
+        "*went past its step budget of 1000 blocks; these blocks repeat: "
+        "Endless/Ping (500 times), Endless/Pong (500 times)*",
     ])
 
 
@@ -102,7 +106,7 @@ def test_step_budget_is_configurable(ivr_project: pytest.Pytester) -> None:
 def test_empty_file_and_non_mapping(ivr_project: pytest.Pytester) -> None:
     result = _run(ivr_project, test_empty="", test_list="- a\n- b\n")
     result.assert_outcomes(passed=1, failed=2)
-    result.stdout.fnmatch_lines(["*test_empty.connectflow.yaml:1: a scenario file must be a mapping*this one is empty*"])
+    result.stdout.fnmatch_lines(["*test_empty.connectflow.yaml:1: a scenario file must be a mapping*is empty*"])
 
 
 def test_alias_bomb_is_refused(ivr_project: pytest.Pytester) -> None:
@@ -132,4 +136,4 @@ def test_no_flows_configured(pytester: pytest.Pytester) -> None:
     pytester.makefile(".connectflow.yaml", test_none="scenarios:\n  - name: a\n    flow: X\n")
     result = pytester.runpytest()
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*no flows to run: set `flows:` in the scenario file or the ini option connectflow_flows*"])
+    result.stdout.fnmatch_lines(["*no flows to run: set `flows:` in the scenario file or the ini option*"])

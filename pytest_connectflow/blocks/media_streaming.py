@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 
-from ..engine.context import RunContext
 from ..engine.contact import DIRECTIONS, MediaStreamEvent
+from ..engine.context import RunContext
 from ..engine.outcome import Outcome, error, success
 from ..flow.model import Action
 from .registry import CUSTOMER_QUEUE, INBOUND, TRANSFER, VOICE, WHISPER, BlockSpec

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..engine.context import RunContext
 from ..engine.contact import QueueRef
+from ..engine.context import RunContext
 from ..engine.outcome import Outcome, end, error, success
 from ..flow.library import arn_id
 from ..flow.model import Action

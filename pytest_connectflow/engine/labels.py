@@ -31,9 +31,10 @@ def label(action: Action, ctx: RunContext | None = None) -> str:
         return _short(ref.split(":function:")[-1].split(":")[0])
     for key, param in (("queue", "QueueId"), ("flow", "ContactFlowId"), ("flow", "FlowModuleId"),
                        ("hours", "HoursOfOperationId")):
-        ref = p.get(param)
-        if isinstance(ref, str) and ref:
-            display = None
+        value = p.get(param)
+        if isinstance(value, str) and value:
+            ref = value
+            display: str | None = None
             if ctx is not None:
                 display = ctx.resource_name(ref, action, param, key) if not ref.startswith("$") else None
             return _short(display or (ref if ref.startswith("$") else arn_id(ref)))

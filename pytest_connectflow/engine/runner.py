@@ -173,7 +173,7 @@ def _route(ctx: RunContext, action: Action, outcome: Outcome, trace: Trace) -> t
         return _error_route(ctx, action, outcome.error_type or "NoMatchingError", outcome.note)
     if kind == "result":
         names = _branch_names(action)
-        for name, condition in zip(names, action.conditions):
+        for name, condition in zip(names, action.conditions, strict=True):
             try:
                 hit = compare.matches(condition.operator, outcome.value, condition.operand)
             except KeyError:

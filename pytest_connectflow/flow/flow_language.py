@@ -116,8 +116,8 @@ def parse_flow_document(
     actions_raw = doc.get("Actions")
     if not isinstance(actions_raw, list):
         raise _fail(source, f"{base}/Actions", "a flow needs an 'Actions' list")
-    metadata = doc.get("Metadata") if isinstance(doc.get("Metadata"), dict) else {}
-    action_meta = metadata.get("ActionMetadata") if isinstance(metadata.get("ActionMetadata"), dict) else {}
+    metadata = _object(doc.get("Metadata"))
+    action_meta = _object(metadata.get("ActionMetadata"))
     lines = identifier_lines(text) if text else {}
     actions: dict[str, Action] = {}
     for index, raw in enumerate(actions_raw):
@@ -130,7 +130,7 @@ def parse_flow_document(
         actions[action.identifier] = action
     start = doc.get("StartAction")
     start = start if isinstance(start, str) else ""
-    settings = doc.get("Settings") if isinstance(doc.get("Settings"), dict) else {}
+    settings = _object(doc.get("Settings"))
     warnings = _structure_warnings(start, actions, source)
     return Flow(
         name=name,
@@ -147,6 +147,10 @@ def parse_flow_document(
         shape=shape,
         warnings=tuple(warnings),
     )
+
+
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _structure_warnings(start: str, actions: Mapping[str, Action], source: Path) -> list[str]:
@@ -173,7 +177,7 @@ def _structure_warnings(start: str, actions: Mapping[str, Action], source: Path)
 def metadata_type(doc: Mapping[str, Any]) -> str | None:
     meta = doc.get("Metadata")
     if isinstance(meta, dict) and isinstance(meta.get("type"), str):
-        return meta["type"]
+        return str(meta["type"])
     return None
 
 

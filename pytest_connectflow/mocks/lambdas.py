@@ -45,6 +45,10 @@ def find_mock(state: MockState, ctx: RunContext, ref: str, action: Action) -> tu
     )
 
 
+def _endpoint(address: str | None) -> dict[str, str] | None:
+    return {"Address": address, "Type": "TELEPHONE_NUMBER"} if address else None
+
+
 def build_event(ctx: RunContext, parameters: Mapping[str, str]) -> dict[str, Any]:
     """The event Amazon Connect sends to a Lambda function (`Name: ContactFlowEvent`)."""
     c = ctx.contact
@@ -63,7 +67,6 @@ def build_event(ctx: RunContext, parameters: Mapping[str, str]) -> dict[str, Any
                 }
             }
         }
-    endpoint = (lambda a: {"Address": a, "Type": "TELEPHONE_NUMBER"} if a else None)
     return {
         "Name": "ContactFlowEvent",
         "Details": {
@@ -73,8 +76,8 @@ def build_event(ctx: RunContext, parameters: Mapping[str, str]) -> dict[str, Any
                 "ContactId": c.contact_id,
                 "InitialContactId": c.initial_contact_id,
                 "PreviousContactId": c.previous_contact_id or c.contact_id,
-                "CustomerEndpoint": endpoint(c.customer_endpoint),
-                "SystemEndpoint": endpoint(c.system_endpoint),
+                "CustomerEndpoint": _endpoint(c.customer_endpoint),
+                "SystemEndpoint": _endpoint(c.system_endpoint),
                 "InitiationMethod": c.initiation_method,
                 "InstanceARN": ctx.instance.arn,
                 "LanguageCode": c.language_code,

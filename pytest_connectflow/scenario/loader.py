@@ -44,9 +44,10 @@ def _validator(definition: str | None) -> Draft202012Validator:
 
 def _describe(error: ValidationError, index: SourceIndex, base: Path_) -> ScenarioError:
     path = (*base, *error.absolute_path)
-    dotted = ".".join(str(p) for p in path if not isinstance(p, int) or True) or "top level"
+    dotted = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".") or "top level"
+    schema_part = error.schema if isinstance(error.schema, Mapping) else {}
     if error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
-        allowed = list(error.schema.get("properties", {}))
+        allowed = list(schema_part.get("properties", {}))
         unknown = [k for k in error.instance if k not in allowed]
         key = unknown[0] if unknown else "?"
         close = difflib.get_close_matches(key, allowed, n=1)
@@ -59,11 +60,12 @@ def _describe(error: ValidationError, index: SourceIndex, base: Path_) -> Scenar
     if error.validator == "required":
         return ScenarioError(f"{dotted}: {error.message}", where=index.where(path))
     if error.validator == "enum":
-        options = ", ".join(str(o) for o in error.validator_value)
+        allowed_values: Any = error.validator_value
+        options = ", ".join(str(o) for o in allowed_values)
         return ScenarioError(f"{dotted}: {error.instance!r} is not one of: {options}", where=index.where(path))
     if error.validator == "type":
-        wanted = error.validator_value
-        wanted = " or ".join(wanted) if isinstance(wanted, list) else wanted
+        value = error.validator_value
+        wanted = " or ".join(value) if isinstance(value, list) else str(value)
         return ScenarioError(
             f"{dotted}: expected {wanted}, got {type(error.instance).__name__} {error.instance!r}",
             where=index.where(path),
@@ -148,7 +150,9 @@ def _with_error(scenario: Scenario, error: ScenarioError) -> Scenario:
 def _scenario(raw: Any, position: int, path: Path, index: SourceIndex) -> Scenario:
     base: Path_ = ("scenarios", position)
     line = index.line(base)
-    name = str(index.text((*base, "name"), raw.get("name"))) if isinstance(raw, dict) and raw.get("name") is not None else f"scenario {position + 1}"
+    name = f"scenario {position + 1}"
+    if isinstance(raw, dict) and raw.get("name") is not None:
+        name = str(index.text((*base, "name"), raw["name"]))
     shell = Scenario(name=name, file=path, line=line, index=index, position=position)
     if not isinstance(raw, dict):
         return _with_error(shell, ScenarioError("a scenario must be a mapping", where=index.where(base)))
@@ -197,5 +201,8 @@ def _lambda_mocks(raw: Mapping[str, Any], index: SourceIndex, base: Path_) -> di
     out: dict[str, Any] = {}
     for name, value in raw.items():
         path = (*base, name)
-        out[str(name)] = [one(v, (*path, i)) for i, v in enumerate(value)] if isinstance(value, list) else one(value, path)
+        if isinstance(value, list):
+            out[str(name)] = [one(v, (*path, i)) for i, v in enumerate(value)]
+        else:
+            out[str(name)] = one(value, path)
     return out

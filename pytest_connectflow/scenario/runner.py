@@ -6,8 +6,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..blocks.registry import BlockRegistry
 from ..assertions import Mismatch, compare_branches, compare_stream
+from ..blocks.registry import BlockRegistry
 from ..engine.instance import Instance, merge_instance_dicts
 from ..errors import ConnectflowError
 from ..flow.library import FlowLibrary
@@ -99,11 +99,11 @@ def check(exp: Expectation, result: RunResult, library: FlowLibrary) -> list[Mis
 def _check_path(value: list[str], result: RunResult, library: FlowLibrary) -> Mismatch | None:
     refs = [library.block(str(name)) for name in value]
     steps = result.steps
-    same = len(refs) == len(steps) and all(r.matches(s.flow, s.identifier) for r, s in zip(refs, steps))
+    same = len(refs) == len(steps) and all(r.matches(s.flow, s.identifier) for r, s in zip(refs, steps, strict=True))
     if same:
         return None
     first = next(
-        (i for i, (r, s) in enumerate(zip(refs, steps)) if not r.matches(s.flow, s.identifier)),
+        (i for i, (r, s) in enumerate(zip(refs, steps, strict=False)) if not r.matches(s.flow, s.identifier)),
         min(len(refs), len(steps)),
     )
     if first < len(refs) and first < len(steps):

@@ -1,0 +1,175 @@
+"""The `connectflow` command: validate flows, run scenario files outside pytest, print the block
+support table."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .blocks import default_registry
+from .blocks.registry import BlockRegistry
+from .config_files import find_settings
+from .errors import ConnectflowError
+from .flow.loaders import load_path
+
+
+def validate(paths: Sequence[Path], registry: BlockRegistry) -> list[dict[str, Any]]:
+    """Per file: its flows, load errors and action types no block handles."""
+    report = load_path(list(paths))
+    files: list[dict[str, Any]] = []
+    for file in report.files:
+        if file.skipped:
+            continue
+        unsupported = sorted({a.type for flow in file.flows for a in flow.actions.values() if a.type not in registry})
+        files.append({
+            "file": str(file.path),
+            "flows": [
+                {"name": f.name, "type": "MODULE" if f.is_module else f.declared_type, "actions": len(f.actions)}
+                for f in file.flows
+            ],
+            "errors": [{"location": e.where or str(file.path), "message": e.message} for e in file.errors],
+            "warnings": file.warnings,
+            "unsupported": unsupported,
+        })
+    return files
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    files = validate([Path(p) for p in args.paths], default_registry())
+    if args.format == "json":
+        print(json.dumps(files, indent=2))
+    else:
+        for f in files:
+            problems = [e["message"] for e in f["errors"]] + [f"unsupported action type {t}" for t in f["unsupported"]]
+            status = "ok" if not problems else "; ".join(problems)
+            print(f"{f['file']}: {status}")
+            for warning in f["warnings"]:
+                print(f"  warning: {warning}")
+    return 0 if all(not f["errors"] and not f["unsupported"] for f in files) else 1
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from .scenario.loader import load_scenario_file
+    from .scenario.runner import run_scenario
+    from .session import ConnectflowSession
+
+    settings = find_settings(Path.cwd())
+    flows = [Path(p).resolve() for p in args.flows] if args.flows else settings.paths("connectflow_flows")
+    instance = settings.value("connectflow_instance")
+    session = ConnectflowSession(
+        registry=default_registry(),
+        default_flows=tuple(flows),
+        instance_file=(settings.root / instance) if instance else None,
+        max_steps=args.max_steps or int(settings.value("connectflow_max_steps", "1000") or 1000),
+    )
+    passed = failed = 0
+    for name in args.files:
+        loaded = load_scenario_file(Path(name), name)
+        if loaded.error is not None:
+            print(f"FAILED {name}: {loaded.error}")
+            failed += 1
+            continue
+        for scenario in loaded.scenarios:
+            label = f"{name}::{scenario.name}"
+            if scenario.error is not None:
+                print(f"FAILED {label}\n{scenario.error}\n")
+                failed += 1
+                continue
+            try:
+                library = session.library(loaded.flows)
+                layers = (session.instance(), loaded.instance)
+            except ConnectflowError as exc:
+                print(f"FAILED {label}\n{exc}\n")
+                failed += 1
+                continue
+            outcome = run_scenario(scenario, library, instance_layers=layers, max_steps=session.max_steps,
+                                   registry=session.registry)
+            if outcome.passed:
+                passed += 1
+                print(f"PASSED {label}")
+            else:
+                failed += 1
+                print(f"FAILED {label}\n{outcome.render()}\n")
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 and passed > 0 else 1
+
+
+def block_table(registry: BlockRegistry) -> str:
+    """The block support table in Markdown, generated from the registry."""
+    def flow_types(spec: Any) -> str:
+        return "all" if spec.flow_types is None else ", ".join(sorted(spec.flow_types))
+
+    def channels(spec: Any) -> str:
+        text = ", ".join(c for c in ("VOICE", "CHAT", "TASK", "EMAIL") if c in spec.channels)
+        if spec.noop_channels:
+            text += " (no effect: " + ", ".join(sorted(spec.noop_channels)) + ")"
+        return text
+
+    lines = [
+        "| Action type | Console block | Channels | Flow types | Branches | How the simulator models it |",
+        "|---|---|---|---|---|---|",
+    ]
+    for spec in registry:
+        model = spec.model + (f" Mocks: {spec.mocks}." if spec.mocks else "")
+        lines.append(
+            f"| `{spec.action_type}` | {spec.console_name} | {channels(spec)} | {flow_types(spec)} | "
+            f"{', '.join(spec.branches)} | {model.replace('|', '/')} |"
+        )
+    return "\n".join(lines)
+
+
+BLOCKS_PAGE_HEADER = """# Block support table
+
+Generated from the block registry by `connectflow blocks --output docs/blocks.md`; do not edit by
+hand. Each row is an action type of the Flow language the simulator runs. *Channels* are those
+where the block works: elsewhere it takes its Error branch (NoMatchingError), except the channels
+marked *no effect*, where it takes Success and does nothing. *Flow types* are those where Amazon
+Connect allows the block; elsewhere it takes NoMatchingError at run time (a flow module follows
+the flow type of its caller). An action type missing from this table is a clear error naming the
+type, the block and the file, never a silent pass.
+
+"""
+
+
+def blocks_page(registry: BlockRegistry) -> str:
+    return BLOCKS_PAGE_HEADER + block_table(registry) + "\n"
+
+
+def _cmd_blocks(args: argparse.Namespace) -> int:
+    page = blocks_page(default_registry())
+    if args.output:
+        Path(args.output).write_text(page, "utf-8")
+    else:
+        sys.stdout.write(page)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="connectflow", description="Test Amazon Connect flows offline.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("validate", help="check that flow files load and every action type is supported")
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=_cmd_validate)
+    p = sub.add_parser("run", help="run scenario files outside pytest, with the same output")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--flows", action="append", help="flow file or folder (overrides the ini)")
+    p.add_argument("--max-steps", type=int)
+    p.set_defaults(func=_cmd_run)
+    p = sub.add_parser("blocks", help="print the block support table (Markdown)")
+    p.add_argument("--output", help="write the page to this file")
+    p.set_defaults(func=_cmd_blocks)
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except BrokenPipeError:  # output piped into `head`
+        return 0
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

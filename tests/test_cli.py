@@ -1,0 +1,64 @@
+"""The `connectflow` command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import main_ivr
+
+from pytest_connectflow.blocks import default_registry
+from pytest_connectflow.cli import blocks_page, main
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def test_block_support_table_in_docs_is_generated_from_the_registry() -> None:
+    page = (DOCS / "blocks.md").read_text("utf-8")
+    assert page == blocks_page(default_registry()), "run: connectflow blocks --output docs/blocks.md"
+
+
+def test_block_table_lists_every_registered_block() -> None:
+    page = blocks_page(default_registry())
+    for spec in default_registry():
+        assert f"| `{spec.action_type}` | {spec.console_name} |" in page
+
+
+def test_validate_json_reports_flows_errors_and_unsupported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "ok.json").write_text(json.dumps(main_ivr()))
+    odd = main_ivr()
+    odd["Actions"][0]["Type"] = "MadeUpAction"  # type: ignore[index]
+    odd["Metadata"] = {"name": "Odd"}
+    (tmp_path / "odd.json").write_text(json.dumps(odd))
+    (tmp_path / "bad.json").write_text("{")
+    code = main(["validate", str(tmp_path), "--format", "json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 1
+    by_file = {Path(f["file"]).name: f for f in out}
+    assert by_file["ok.json"]["flows"] == [{"name": "Main IVR", "type": None, "actions": 9}]
+    assert by_file["ok.json"]["errors"] == [] and by_file["ok.json"]["unsupported"] == []
+    assert by_file["odd.json"]["unsupported"] == ["MadeUpAction"]
+    assert by_file["bad.json"]["errors"][0]["location"].endswith("bad.json:1")
+
+
+def test_validate_exits_zero_when_everything_is_supported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "ok.json").write_text(json.dumps(main_ivr()))
+    assert main(["validate", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.strip().endswith("ok.json: ok")
+
+
+def test_run_prints_the_same_failure_text_as_pytest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "main.json").write_text(json.dumps(main_ivr()))
+    scenario = tmp_path / "test_x.connectflow.yaml"
+    scenario.write_text(
+        "flows: main.json\nscenarios:\n  - name: ok\n    flow: Main IVR\n    channel: TASK\n"
+        "    mocks: {lambdas: {lookupCustomer: {}}}\n    expect: {ended: disconnected}\n"
+        "  - name: wrong\n    flow: Main IVR\n    channel: TASK\n"
+        "    mocks: {lambdas: {lookupCustomer: {}}}\n    expect: {ended: flow_ended}\n"
+    )
+    assert main(["run", str(scenario)]) == 1
+    out = capsys.readouterr().out
+    assert f"PASSED {scenario}::ok" in out
+    assert f"{scenario}:12: expect.ended\n    |     expect: {{ended: flow_ended}}\n  expected: flow_ended\n" in out
+    assert out.rstrip().endswith("1 passed, 1 failed")
