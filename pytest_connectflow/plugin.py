@@ -17,6 +17,7 @@ from .session import ConnectflowSession
 from .simulator import SimulatedContact, Simulator
 
 SESSION_KEY = pytest.StashKey[ConnectflowSession]()
+NOTES_PROPERTY = "connectflow_notes"
 DEFAULT_FILES = "test_*.connectflow.yaml"
 
 
@@ -49,6 +50,7 @@ def pytest_configure(config: pytest.Config) -> None:
     flows = [Path(p).resolve() for p in (cli_flows or config.getini("connectflow_flows"))]
     instance = config.getoption("connectflow_instance") or config.getini("connectflow_instance")
     max_steps = config.getoption("connectflow_max_steps") or int(config.getini("connectflow_max_steps"))
+    config.pluginmanager.register(NotesReporter(), "connectflow-notes")
     config.stash[SESSION_KEY] = ConnectflowSession(
         registry=registry,
         default_flows=tuple(flows),
@@ -115,6 +117,9 @@ class ScenarioItem(pytest.Item):
         outcome = run_scenario(
             scenario, library, instance_layers=layers, max_steps=session.max_steps, registry=session.registry
         )
+        trace = outcome.result.trace if outcome.result is not None else getattr(outcome.error, "trace", None)
+        if trace is not None and trace.notes:
+            self.user_properties.append((NOTES_PROPERTY, tuple(trace.notes)))
         if outcome.result is not None and outcome.result.trace.inputs_left:
             left = ", ".join(repr(i) for i in outcome.result.trace.inputs_left)
             self.add_report_section("call", "connectflow", f"inputs left over (not used by the flow): {left}")
@@ -135,16 +140,38 @@ class ScenarioItem(pytest.Item):
         return self.path, line - 1, f"scenario: {self.name}"
 
 
+class NotesReporter:
+    """Collects run notes (unresolved flow references...) from test reports, on the process that
+    prints the summary (the xdist controller too: user_properties travel with reports)."""
+
+    def __init__(self) -> None:
+        self.notes: dict[str, None] = {}
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        for name, value in report.user_properties:
+            if name == NOTES_PROPERTY and isinstance(value, (tuple, list)):
+                self.notes.update(dict.fromkeys(str(v) for v in value))
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self.notes:
+            terminalreporter.section("connectflow notes")
+            for note in self.notes:
+                terminalreporter.write_line(f"- {note}")
+
+
 @pytest.fixture
-def connectflow(request: pytest.FixtureRequest) -> Simulator:
+def connectflow(request: pytest.FixtureRequest) -> Iterator[Simulator]:
     """A simulator over the flows of ini `connectflow_flows` and the instance resources file."""
     session = request.config.stash[SESSION_KEY]
-    return Simulator(
+    simulator = Simulator(
         session.library(None),
         instance=Instance.from_dict(session.instance()),
         registry=session.registry,
         max_steps=session.max_steps,
     )
+    yield simulator
+    if simulator.notes:
+        request.node.user_properties.append((NOTES_PROPERTY, tuple(simulator.notes)))
 
 
 @pytest.fixture

@@ -173,6 +173,7 @@ class Simulator:
         self.instance = instance if isinstance(instance, Instance) else Instance.from_dict(instance)
         self.registry = registry or default_registry()
         self.max_steps = max_steps
+        self.notes: list[str] = []  # run notes of every run (unresolved flow references...)
 
     @classmethod
     def from_paths(cls, paths: Sequence[str | Path] | str | Path, **kwargs: Any) -> Simulator:
@@ -210,8 +211,11 @@ class Simulator:
                 settings=RunSettings(max_steps=max_steps or self.max_steps),
             )
         except ConnectflowError as exc:
+            if exc.trace is not None:
+                self.notes.extend(exc.trace.notes)
             # Re-raised from here so the user's traceback stops at their call, not in the engine.
             raise exc.with_traceback(None) from None
+        self.notes.extend(trace.notes)
         return RunResult(target.name, trace, built, self.library, tuple(state.lambda_calls))
 
 

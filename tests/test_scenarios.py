@@ -187,3 +187,35 @@ scenarios:
     )
     result = ivr_project.runpytest()
     result.assert_outcomes(passed=1)
+
+
+def test_unresolved_flow_reference_takes_error_and_is_summarised(ivr_project: pytest.Pytester) -> None:
+    import json
+
+    from conftest import _action
+
+    flow = {
+        "Version": "2019-10-30", "StartAction": "Go", "Metadata": {"name": "Hop"},
+        "Actions": [
+            _action("Go", "TransferToFlow",
+                    {"ContactFlowId": "arn:aws:connect:us-east-1:1:instance/i/contact-flow/missing-flow"},
+                    "Bye", errors={"NoMatchingError": "Bye"}),
+            _action("Bye", "DisconnectParticipant", {}),
+        ],
+    }
+    (ivr_project.path / "flows" / "hop.json").write_text(json.dumps(flow))
+    ivr_project.makefile(".connectflow.yaml", test_hop="""
+scenarios:
+  - name: hop
+    flow: Hop
+    expect:
+      branches: {Go: Error}
+      ended: disconnected
+""")
+    result = ivr_project.runpytest("-p", "xdist", "-n", "2")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines([
+        "*= connectflow notes =*",
+        "- block 'Go' (TransferToFlow) of flow 'Hop'*: ContactFlowId "
+        "'arn:aws:connect:us-east-1:1:instance/i/contact-flow/missing-flow' names no loaded flow",
+    ])
