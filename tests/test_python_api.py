@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import main_ivr
+
 from pytest_connectflow import MockError, SimulatedContact, Simulator, load_library
 
 
@@ -81,7 +81,7 @@ def test_list_mock_gives_one_result_per_call_and_fails_past_its_end(tmp_path: Pa
     result = simulator.run("Main IVR", inputs=[None, None], lambdas={"lookupCustomer": [{"tier": "a"}, {"tier": "b"}]})
     assert result.branches("Lookup") == ["Success", "Success"]
     assert result.attributes["tier"] == "b"
-    with pytest.raises(MockError, match="lists 1 result.* but the flow called it 2 times"):
+    with pytest.raises(MockError, match=r"lists 1 result.* but the flow called it 2 times"):
         simulator.run("Main IVR", inputs=[None, None], lambdas={"lookupCustomer": [{"tier": "a"}]})
 
 

@@ -35,7 +35,7 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, str]:
     number = caller_number(event)
     contact_id = (event.get("Details") or {}).get("ContactData", {}).get("ContactId")
     customer = CUSTOMERS.get(number or "")
-    logger.info("contact %s: caller %s is %s", contact_id, number, "known" if customer else "unknown")
+    logger.info("contact %s: caller %s %s", contact_id, number, "known" if customer else "unknown")
     if customer is None:
         return {"tier": "standard"}
     return dict(customer)

@@ -256,8 +256,9 @@ class FlowFactory:
         return make_flow(self.root, name, actions, start=start, flow_type=flow_type,
                          module=module, wrapped=wrapped, auto_end=auto_end)
 
-    def simulator(self, **kwargs: Any) -> Simulator:
-        sim = Simulator.from_paths(self.root, **kwargs)
+    def simulator(self, *extra: Path, **kwargs: Any) -> Simulator:
+        """A simulator over the flows written so far, and the `extra` files or folders."""
+        sim = Simulator.from_paths([self.root, *extra], **kwargs)
         errors = sim.library.report.errors
         assert not errors, f"test flows failed to load: {errors}"
         return sim
@@ -277,13 +278,17 @@ class FlowFactory:
         return self.simulator(**dict(simulator or {})).run(flow, contact=contact, **kwargs)
 
     @staticmethod
-    def corpus(*names: str, **kwargs: Any) -> Simulator:
-        """A simulator over some corpus files (names without `.json`), used in place."""
-        paths = [CORPUS / f"{name}.json" for name in names]
-        for path in paths:
-            if not path.is_file():
-                pytest.fail(f"missing corpus flow {path}")
-        sim = Simulator.from_paths(paths, **kwargs)
+    def corpus_path(name: str) -> Path:
+        """A corpus file (name without `.json`), used in place."""
+        path = CORPUS / f"{name}.json"
+        if not path.is_file():
+            pytest.fail(f"missing corpus flow {path}")
+        return path
+
+    @classmethod
+    def corpus(cls, *names: str, **kwargs: Any) -> Simulator:
+        """A simulator over some corpus files (names without `.json`)."""
+        sim = Simulator.from_paths([cls.corpus_path(name) for name in names], **kwargs)
         assert not sim.library.report.errors, sim.library.report.errors
         return sim
 
