@@ -86,7 +86,7 @@ def run_flow(
         trace.ended = stop.ended
         trace.reason = stop.reason
         if stop.ended in ("disconnected", "error"):
-            _end_media_stream(ctx)
+            _end_media_stream(ctx, trace)
     except ConnectflowError as exc:
         trace.notes.extend(ctx.run_notes)
         exc.trace = trace
@@ -96,12 +96,23 @@ def run_flow(
     return trace
 
 
-def _end_media_stream(ctx: RunContext) -> None:
+def _end_media_stream(ctx: RunContext, trace: Trace) -> None:
+    """The contact ended: an active stream ends with it, recorded as ended by the disconnect."""
     media = ctx.contact.media
     if media.streaming:
         for direction in media.directions:
             media.directions[direction] = False
-        media.history.append(MediaStreamEvent("disconnect", (), step=ctx.step))
+        last = trace.steps[-1] if trace.steps else None
+        media.history.append(
+            MediaStreamEvent(
+                "disconnect",
+                (),
+                flow=last.flow if last else None,
+                flow_type=last.flow_type if last else None,
+                block=last.identifier if last else None,
+                step=ctx.step,
+            )
+        )
 
 
 def _loop(ctx: RunContext, action: Action, registry: BlockRegistry, trace: Trace, max_steps: int) -> None:
