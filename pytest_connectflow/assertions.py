@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from .engine.trace import Step
 from .flow.model import Action
+from .simulator import RunResult
 
 # The console's branch names, accepted as aliases of the real ones (DESIGN.md, "Branches").
 BRANCH_ALIASES = {
@@ -68,6 +69,7 @@ class Mismatch:
     where: str = ""
     source: str = ""
     details: list[str] = field(default_factory=list)
+    key: str | None = None  # the entry of a mapping expectation it is about (a block name)
 
     def render(self) -> str:
         head = f"{self.where}: {self.what}" if self.where else self.what
@@ -114,41 +116,41 @@ def _show(expected: str | Sequence[str]) -> str:
 class ConnectflowAssertionError(AssertionError):
     """An assertion helper's failure: the mismatch, then the path the contact took."""
 
-
-def _fail(mismatch: Mismatch, table: str) -> ConnectflowAssertionError:
-    return ConnectflowAssertionError(mismatch.render() + "\n\nPath taken:\n" + table)
+    __module__ = "pytest_connectflow"
 
 
-def assert_branch_taken(result: object, block: str, branch: str | Sequence[str]) -> None:
+def _fail(mismatch: Mismatch, result: RunResult) -> ConnectflowAssertionError:
+    return ConnectflowAssertionError(mismatch.render() + "\n\n" + result.trace.describe(result.flow))
+
+
+def assert_branch_taken(result: RunResult, block: str, branch: str | Sequence[str]) -> None:
     """Assert the branch of a block's last run (a string) or of every run (a list)."""
     __tracebackhide__ = True
-    from .simulator import RunResult
-
     assert isinstance(result, RunResult), "assert_branch_taken needs the result of connectflow.run()"
-    ref = result.library.block(block)
-    runs = result.steps_of(block)
-    action = result.library.action(*ref.candidates[0])
-    mismatch = compare_branches(block, branch, runs, action)
+    mismatch = compare_branches(block, branch, result.steps_of(block), block_action(result, block))
     if mismatch is not None:
-        raise _fail(mismatch, result.table()) from None
+        raise _fail(mismatch, result) from None
 
 
-def assert_stream_state(result: object, state: str | dict[str, bool]) -> None:
+def block_action(result: RunResult, block: str) -> Action | None:
+    """The action a block name means in this run: the one that ran, else the first candidate."""
+    runs = result.steps_of(block)
+    if runs:
+        return result.library.action(runs[0].flow, runs[0].identifier)
+    return result.library.action(*result.library.block(block).candidates[0])
+
+
+def assert_stream_state(result: RunResult, state: str | dict[str, bool]) -> None:
     """Assert the media stream at the end: `not_started`, `streaming`, `stopped`, or a direction
     map such as {"From": True, "To": False}."""
     __tracebackhide__ = True
-    from .simulator import RunResult
-
     assert isinstance(result, RunResult), "assert_stream_state needs the result of connectflow.run()"
     mismatch = compare_stream(state, result)
     if mismatch is not None:
-        raise _fail(mismatch, result.table()) from None
+        raise _fail(mismatch, result) from None
 
 
-def compare_stream(state: str | dict[str, bool], result: object) -> Mismatch | None:
-    from .simulator import RunResult
-
-    assert isinstance(result, RunResult)
+def compare_stream(state: str | dict[str, bool], result: RunResult) -> Mismatch | None:
     media = result.media_streaming
     details = media.describe().splitlines()
     if isinstance(state, dict):

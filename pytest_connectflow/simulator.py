@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .blocks import default_registry
+from .blocks.media_streaming import START_FRAGMENT, stream_arn
 from .blocks.registry import BlockRegistry
 from .engine.contact import DIRECTIONS, Contact, MediaStreamEvent, StreamState
 from .engine.instance import Instance
@@ -29,26 +30,58 @@ def as_connect_string(value: Any) -> str:
 
 @dataclass(frozen=True)
 class SimulatedContact:
-    """How a simulated contact starts: channel, user-defined attributes, endpoints, initiation."""
+    """How a simulated contact starts: channel, user-defined attributes, endpoints, initiation
+    ($.InitiationMethod), a queue already set, and a media stream already running.
+
+    `media_streaming`: "not_started", "streaming" (both directions), "stopped", or a direction map
+    such as {"From": True, "To": False}; anything but not_started starts the history with an
+    `initial` entry.
+    """
 
     channel: str = "VOICE"
     attributes: Mapping[str, Any] = field(default_factory=dict)
     customer_endpoint: str | None = "+15555550100"
     system_endpoint: str | None = "+15555550199"
     initiation: str | None = None
+    queue: str | None = None
+    media_streaming: str | Mapping[str, bool] = "not_started"
 
     def __post_init__(self) -> None:
         if self.channel not in ("VOICE", "CHAT", "TASK", "EMAIL"):
             raise ConfigurationError(f"channel must be VOICE, CHAT, TASK or EMAIL, not {self.channel!r}")
+        if isinstance(self.media_streaming, str):
+            if self.media_streaming not in ("not_started", "streaming", "stopped"):
+                raise ConfigurationError(
+                    f"media_streaming must be not_started, streaming, stopped or a direction map, "
+                    f"not {self.media_streaming!r}"
+                )
+        elif set(self.media_streaming) - set(DIRECTIONS):
+            raise ConfigurationError(f"media_streaming directions are From and To, not {dict(self.media_streaming)}")
 
-    def build(self) -> Contact:
-        return Contact(
+    def build(self, instance: Instance | None = None) -> Contact:
+        instance = instance or Instance()
+        contact = Contact(
             channel=self.channel,
             attributes={str(k): as_connect_string(v) for k, v in self.attributes.items()},
             customer_endpoint=self.customer_endpoint,
             system_endpoint=self.system_endpoint,
             initiation_method=self.initiation,
+            queue=instance.queue_ref(self.queue) if self.queue else None,
         )
+        preset = self.media_streaming
+        if preset != "not_started":
+            on = set(DIRECTIONS) if preset == "streaming" else set()
+            if not isinstance(preset, str):
+                on = {d for d, v in preset.items() if v}
+            media = contact.media
+            for direction in DIRECTIONS:
+                media.directions[direction] = direction in on
+            media.history.append(MediaStreamEvent("initial", tuple(d for d in DIRECTIONS if d in on)))
+            if on:
+                media.stream_arn = stream_arn(instance, contact.contact_id)
+                media.start_timestamp = "1700000000000"
+                media.start_fragment_number = START_FRAGMENT
+        return contact
 
 
 @dataclass(frozen=True)
@@ -142,6 +175,12 @@ class RunResult:
     def table(self) -> str:
         return self.trace.table()
 
+    def __repr__(self) -> str:
+        return (
+            f"<RunResult {self.flow!r}: {len(self.trace.steps)} blocks, ended {self.ended}, "
+            f"media stream {self.media_streaming.state}>"
+        )
+
 
 def steps_matching(ref: BlockRef, steps: Sequence[Step]) -> list[Step]:
     found = [s for s in steps if ref.matches(s.flow, s.identifier)]
@@ -175,6 +214,9 @@ class Simulator:
         self.max_steps = max_steps
         self.notes: list[str] = []  # run notes of every run (unresolved flow references...)
 
+    def __repr__(self) -> str:
+        return f"<Simulator of {len(self.library.flows)} flows>"
+
     @classmethod
     def from_paths(cls, paths: Sequence[str | Path] | str | Path, **kwargs: Any) -> Simulator:
         items = [paths] if isinstance(paths, str | Path) else list(paths)
@@ -199,7 +241,7 @@ class Simulator:
             if instance is not None:
                 run_instance = instance if isinstance(instance, Instance) else Instance.from_dict(instance)
             state = MockState(Mocks(lambdas=dict(lambdas or {}), hours=dict(hours or {})))
-            built = (contact or SimulatedContact()).build()
+            built = (contact or SimulatedContact()).build(run_instance)
             trace = run_flow(
                 self.library,
                 target,

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import main_ivr
+from flowdefs import main_ivr
 
 from pytest_connectflow.blocks import default_registry
 from pytest_connectflow.cli import blocks_page, main

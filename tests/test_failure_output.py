@@ -111,7 +111,7 @@ def test_python_helpers_fail_with_the_same_explanation(ivr_project: pytest.Pytes
         "E*actual:   1",
         "E*possible branches: 1, InputTimeLimitExceeded (Timeout), NoMatchingCondition (Default), "
         "NoMatchingError (Error)",
-        "E*Path taken:",
+        "E*Path taken (Main IVR; ended: transferred_to_queue):",
         "E*step  flow      block * action type * branch",
     ])
     result.stdout.fnmatch_lines([

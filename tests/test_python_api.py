@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import main_ivr
+from flowdefs import main_ivr
 
 from pytest_connectflow import MockError, SimulatedContact, Simulator, load_library
 

@@ -70,7 +70,7 @@ def test_runs_under_xdist(ivr_project: pytest.Pytester) -> None:
 def test_flows_key_is_relative_to_the_scenario_file(pytester: pytest.Pytester) -> None:
     import json
 
-    from conftest import main_ivr
+    from flowdefs import main_ivr
 
     sub = pytester.mkdir("connect")
     (sub / "ivr.json").write_text(json.dumps(main_ivr()))
@@ -192,15 +192,15 @@ scenarios:
 def test_unresolved_flow_reference_takes_error_and_is_summarised(ivr_project: pytest.Pytester) -> None:
     import json
 
-    from conftest import _action
+    from flowdefs import action
 
     flow = {
         "Version": "2019-10-30", "StartAction": "Go", "Metadata": {"name": "Hop"},
         "Actions": [
-            _action("Go", "TransferToFlow",
+            action("Go", "TransferToFlow",
                     {"ContactFlowId": "arn:aws:connect:us-east-1:1:instance/i/contact-flow/missing-flow"},
                     "Bye", errors={"NoMatchingError": "Bye"}),
-            _action("Bye", "DisconnectParticipant", {}),
+            action("Bye", "DisconnectParticipant", {}),
         ],
     }
     (ivr_project.path / "flows" / "hop.json").write_text(json.dumps(flow))
@@ -219,3 +219,62 @@ scenarios:
         "- block 'Go' (TransferToFlow) of flow 'Hop'*: ContactFlowId "
         "'arn:aws:connect:us-east-1:1:instance/i/contact-flow/missing-flow' names no loaded flow",
     ])
+
+
+def test_contact_presets_queue_stream_initiation_and_endpoints(ivr_project: pytest.Pytester) -> None:
+    ivr_project.makefile(
+        ".connectflow.yaml",
+        test_contact="""
+scenarios:
+  - name: already streaming from the customer only
+    flow: Main IVR
+    contact:
+      queue: Billing
+      media_streaming: {From: true, To: false}
+      initiation: TRANSFER
+      customer_endpoint: "+447700900123"
+    mocks:
+      lambdas:
+        lookupCustomer: {tier: gold}
+    inputs: [~, ~]
+    expect:
+      branches: {Start streaming: Success}
+      media_streaming: stopped
+      queue: Billing
+""",
+    )
+    ivr_project.makepyfile(test_contact_py="""
+        def test_preset(connectflow, simulated_contact):
+            seen = []
+            def handler(event):
+                seen.append(event["Details"]["ContactData"])
+                return {}
+            contact = simulated_contact(queue="Billing", media_streaming="streaming", initiation="CALLBACK",
+                                        customer_endpoint="+15550001")
+            result = connectflow.run("Main IVR", contact=contact, inputs=[None, None],
+                                     lambdas={"lookupCustomer": handler})
+            assert [e.kind for e in result.media_streaming.history] == ["initial", "start", "disconnect"]
+            assert seen[0]["InitiationMethod"] == "CALLBACK"
+            assert seen[0]["Queue"]["Name"] == "Billing"
+            assert seen[0]["CustomerEndpoint"]["Address"] == "+15550001"
+            assert seen[0]["MediaStreams"]["Customer"]["Audio"]["StreamARN"]
+    """)
+    ivr_project.runpytest().assert_outcomes(passed=2)
+
+
+def test_contact_stopped_preset_stays_stopped_without_blocks(ivr_project: pytest.Pytester) -> None:
+    ivr_project.makefile(
+        ".connectflow.yaml",
+        test_stopped="""
+scenarios:
+  - name: stream stopped earlier, chat cannot restart it
+    flow: Main IVR
+    channel: CHAT
+    contact: {media_streaming: stopped}
+    mocks: {lambdas: {lookupCustomer: {}}}
+    expect:
+      branches: {Start streaming: Error}
+      media_streaming: stopped
+""",
+    )
+    ivr_project.runpytest().assert_outcomes(passed=1)

@@ -4,6 +4,7 @@ customer input."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ..engine.context import RunContext
 from ..engine.outcome import Outcome, end, error, result, success
@@ -67,16 +68,20 @@ def run_get_input(ctx: RunContext, action: Action) -> Outcome:
     return result(value[0], f"customer pressed {value[0]}")
 
 
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _store_input(ctx: RunContext, action: Action, value: str | None) -> Outcome:
     params = action.parameters
     if value is None or value == "":
         ctx.contact.stored_input = "Timeout"
         return success("nothing entered: stored Timeout")
-    dtmf = params.get("DTMFConfiguration") if isinstance(params.get("DTMFConfiguration"), dict) else {}
+    dtmf = _object(params.get("DTMFConfiguration"))
     terminator = str(dtmf.get("InputTerminationSequence") or "#")
     if terminator and terminator in value:
         value = value.split(terminator, 1)[0]
-    validation = params.get("InputValidation") if isinstance(params.get("InputValidation"), dict) else {}
+    validation = _object(params.get("InputValidation"))
     custom = validation.get("CustomValidation") if isinstance(validation.get("CustomValidation"), dict) else None
     phone = validation.get("PhoneNumberValidation")
     if custom is not None:

@@ -8,9 +8,11 @@ and transfer flows, not hold flows; audio is captured until a Stop block runs, a
 from __future__ import annotations
 
 import hashlib
+from typing import Literal
 
 from ..engine.contact import DIRECTIONS, MediaStreamEvent
 from ..engine.context import RunContext
+from ..engine.instance import Instance
 from ..engine.outcome import Outcome, error, success
 from ..flow.model import Action
 from .registry import CUSTOMER_QUEUE, INBOUND, TRANSFER, VOICE, WHISPER, BlockSpec
@@ -42,22 +44,23 @@ def _directions(action: Action) -> tuple[str, ...] | str:
     return tuple(d for d in DIRECTIONS if d in wanted)
 
 
+def _event(
+    ctx: RunContext, action: Action, kind: Literal["start", "stop"], directions: tuple[str, ...]
+) -> MediaStreamEvent:
+    return MediaStreamEvent(kind, directions, flow=ctx.flow.name, flow_type=ctx.flow_type,
+                            block=action.identifier, step=ctx.step)
+
+
 def run(ctx: RunContext, action: Action) -> Outcome:
     state = action.parameters.get("MediaStreamingState")
     media = ctx.contact.media
-    event_where = {
-        "flow": ctx.flow.name,
-        "flow_type": ctx.flow_type,
-        "block": action.identifier,
-        "step": ctx.step,
-    }
     if state == "Disabled":
         if not media.streaming:
             return success("nothing was streaming: no-op")
         for direction in media.directions:
             media.directions[direction] = False
         media.stop_timestamp = _timestamp(ctx)
-        media.history.append(MediaStreamEvent("stop", (), **event_where))
+        media.history.append(_event(ctx, action, "stop", ()))
         return success("media streaming stopped")
     if state != "Enabled":
         return error(note=f"MediaStreamingState must be Enabled or Disabled, not {state!r}")
@@ -69,16 +72,21 @@ def run(ctx: RunContext, action: Action) -> Outcome:
     for direction in DIRECTIONS:
         media.directions[direction] = direction in directions
     if media.stream_arn is None:
-        digest = hashlib.sha1(ctx.contact.contact_id.encode()).hexdigest()[:12]
-        media.stream_arn = (
-            f"arn:aws:kinesisvideo:{ctx.instance.region}:123456789012:stream/"
-            f"connect-contact-{digest}/1700000000000"
-        )
-        media.start_fragment_number = "91343852333181432392682062607743920146264440458"
+        media.stream_arn = stream_arn(ctx.instance, ctx.contact.contact_id)
+        media.start_fragment_number = START_FRAGMENT
     media.start_timestamp = _timestamp(ctx)
     media.stop_timestamp = None
-    media.history.append(MediaStreamEvent("start", directions, **event_where))
+    media.history.append(_event(ctx, action, "start", directions))
     return success(f"streaming {', '.join(directions)}")
+
+
+START_FRAGMENT = "91343852333181432392682062607743920146264440458"
+
+
+def stream_arn(instance: Instance, contact_id: str) -> str:
+    """The Kinesis Video stream Connect would create for this contact's customer audio."""
+    digest = hashlib.sha1(contact_id.encode()).hexdigest()[:12]
+    return f"arn:aws:kinesisvideo:{instance.region}:{instance.account}:stream/connect-contact-{digest}/1700000000000"
 
 
 def _timestamp(ctx: RunContext) -> str:

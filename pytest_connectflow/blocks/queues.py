@@ -5,7 +5,6 @@ from __future__ import annotations
 from ..engine.contact import QueueRef
 from ..engine.context import RunContext
 from ..engine.outcome import Outcome, end, error, success
-from ..flow.library import arn_id
 from ..flow.model import Action
 from .registry import INBOUND, TRANSFER, BlockSpec
 
@@ -24,11 +23,7 @@ def run_set_queue(ctx: RunContext, action: Action) -> Outcome:
     resource = ctx.instance.find(ctx.instance.queues, ref)
     if resource is None and ctx.instance.queues:
         return error(note=f"queue {ref!r} is not a queue of the instance")
-    if resource is not None:
-        queue = QueueRef(resource.name, resource.arn, resource.id or (arn_id(resource.arn) if resource.arn else None))
-    else:
-        name = ctx.resource_name(ref, action, "QueueId", "queue")
-        queue = QueueRef(name, ref if ref.startswith("arn:") else None, arn_id(ref))
+    queue = ctx.instance.queue_ref(ref, ctx.display_name(action, "QueueId"))
     ctx.contact.queue = queue
     return success(f"queue {queue.name}")
 

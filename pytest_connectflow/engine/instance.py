@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..flow.library import arn_id
+from .contact import QueueRef
 
 DEFAULT_INSTANCE_ARN = "arn:aws:connect:us-east-1:123456789012:instance/00000000-0000-4000-8000-00000000cafe"
 
@@ -66,9 +67,23 @@ class Instance:
         )
 
     @property
+    def account(self) -> str:
+        parts = self.arn.split(":")
+        return parts[4] if len(parts) > 4 and parts[4] else "123456789012"
+
+    @property
     def region(self) -> str:
         parts = self.arn.split(":")
         return parts[3] if len(parts) > 3 else "us-east-1"
+
+    def queue_ref(self, ref: str, display: str | None = None) -> QueueRef:
+        """A queue named by name, Id or ARN, with its name from this instance, else `display`,
+        else the ARN's last segment."""
+        resource = self.find(self.queues, ref)
+        if resource is not None:
+            rid = resource.id or (arn_id(resource.arn) if resource.arn else None)
+            return QueueRef(resource.name, resource.arn, rid)
+        return QueueRef(display or arn_id(ref), ref if ref.startswith("arn:") else None, arn_id(ref))
 
     @staticmethod
     def find(resources: Mapping[str, Resource], ref: str) -> Resource | None:

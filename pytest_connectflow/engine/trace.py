@@ -38,6 +38,15 @@ class Trace:
         counts = Counter(step.qualified for step in self.steps)
         return [(name, n) for name, n in counts.most_common(top) if n > 1]
 
+    def describe(self, flow: str = "") -> str:
+        """The heading and table failure messages show, plus why an error ending happened."""
+        ended = self.ended or "(stopped)"
+        lines = [f"Path taken ({' → '.join(self.flows) or flow}; ended: {ended}):", self.table()]
+        if self.ended == "error" and self.reason:
+            lines.append(f"why it ended in error: {self.reason}")
+        lines += [f"note: {note}" for note in self.notes]
+        return "\n".join(lines)
+
     def table(self, limit: int = 60) -> str:
         """The path as a table: step, flow, block, action type, branch."""
         rows = [("step", "flow", "block", "action type", "branch")]

@@ -30,7 +30,10 @@ def _names(ctx: RunContext, ref: str, action: Action | None, parameter: str, kin
     names = [ref, arn_id(ref)]
     found = ctx.instance.find(resources, ref)
     if found is not None:
-        names.append(found.name)
+        # A mock may name the resource by its name, Id or ARN (DESIGN.md "Mocks").
+        names += [found.name, found.arn or "", found.id or ""]
+        if found.arn:
+            names.append(arn_id(found.arn))
     if action is not None:
         display = ctx.display_name(action, parameter)
         if display:

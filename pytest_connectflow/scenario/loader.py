@@ -161,7 +161,12 @@ def _scenario(raw: Any, position: int, path: Path, index: SourceIndex) -> Scenar
         return _with_error(shell, problem)
     expect = raw.get("expect") or {}
     expectations = tuple(
-        Expectation(key, _expect_value(key, value, index, (*base, "expect", key)), index.line((*base, "expect", key)))
+        Expectation(
+            key,
+            _expect_value(key, value, index, (*base, "expect", key)),
+            index.line((*base, "expect", key)),
+            {str(k): index.line((*base, "expect", key, k)) for k in value} if isinstance(value, dict) else {},
+        )
         for key, value in expect.items()
     )
     mocks = raw.get("mocks") or {}
@@ -173,6 +178,7 @@ def _scenario(raw: Any, position: int, path: Path, index: SourceIndex) -> Scenar
         position=position,
         flow=str(index.text((*base, "flow"), raw["flow"])),
         channel=raw.get("channel", "VOICE"),
+        contact=_contact(raw.get("contact") or {}, index, (*base, "contact")),
         attributes=index.text((*base, "attributes"), raw.get("attributes") or {}),
         inputs=tuple(index.text((*base, "inputs"), raw.get("inputs") or [])),
         lambdas=_lambda_mocks(mocks.get("lambdas") or {}, index, (*base, "mocks", "lambdas")),
@@ -180,6 +186,14 @@ def _scenario(raw: Any, position: int, path: Path, index: SourceIndex) -> Scenar
         instance=raw.get("instance") or {},
         expectations=expectations,
     )
+
+
+def _contact(raw: Mapping[str, Any], index: SourceIndex, path: Path_) -> dict[str, Any]:
+    """Contact settings: names and endpoints as written; the media stream preset as typed."""
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        out[key] = value if key == "media_streaming" else index.text((*path, key), value)
+    return out
 
 
 def _expect_value(key: str, value: Any, index: SourceIndex, path: Path_) -> Any:

@@ -18,6 +18,7 @@ class Expectation:
     key: str
     value: Any
     line: int
+    item_lines: Mapping[str, int] = field(default_factory=dict)  # line of each entry of a mapping
 
 
 @dataclass(frozen=True, eq=False)
@@ -28,6 +29,7 @@ class Scenario:
     index: SourceIndex
     flow: str = ""
     channel: str = "VOICE"
+    contact: Mapping[str, Any] = field(default_factory=dict)
     attributes: Mapping[str, str] = field(default_factory=dict)
     inputs: tuple[str | None, ...] = ()
     lambdas: Mapping[str, Any] = field(default_factory=dict)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..assertions import Mismatch, compare_branches, compare_stream
+from ..assertions import Mismatch, block_action, compare_branches, compare_stream
 from ..blocks.registry import BlockRegistry
 from ..engine.instance import Instance, merge_instance_dicts
 from ..errors import ConnectflowError
@@ -35,16 +35,13 @@ class ScenarioOutcome:
             lines += ["", mismatch.render()]
         trace = self.result.trace if self.result is not None else (self.error.trace if self.error else None)
         if trace is not None:
-            ended = trace.ended or "(stopped)"
-            lines += ["", f"Path taken ({' → '.join(trace.flows) or s.flow}; ended: {ended}):", trace.table()]
-            if trace.ended == "error" and trace.reason:
-                lines.append(f"why it ended in error: {trace.reason}")
-            lines += [f"note: {note}" for note in trace.notes]
+            lines += ["", trace.describe(s.flow)]
         return "\n".join(lines)
 
 
-def _where(scenario: Scenario, exp: Expectation) -> tuple[str, str]:
-    return f"{scenario.index.file}:{exp.line}", scenario.index.source_line(exp.line)
+def _where(scenario: Scenario, exp: Expectation, key: str | None) -> tuple[str, str]:
+    line = exp.item_lines.get(key, exp.line) if key is not None else exp.line
+    return f"{scenario.index.file}:{line}", scenario.index.source_line(line)
 
 
 def run_scenario(
@@ -62,7 +59,7 @@ def run_scenario(
         simulator = Simulator(library, instance=instance, max_steps=max_steps, registry=registry)
         result = simulator.run(
             scenario.flow,
-            contact=SimulatedContact(channel=scenario.channel, attributes=scenario.attributes),
+            contact=SimulatedContact(channel=scenario.channel, attributes=scenario.attributes, **scenario.contact),
             inputs=scenario.inputs,
             lambdas=scenario.lambdas,
             hours=scenario.hours,
@@ -73,7 +70,7 @@ def run_scenario(
     outcome.result = result
     for exp in scenario.expectations:
         for mismatch in check(exp, result, library):
-            mismatch.where, mismatch.source = _where(scenario, exp)
+            mismatch.where, mismatch.source = _where(scenario, exp, mismatch.key)
             outcome.mismatches.append(mismatch)
     expected_end = scenario.expectation("ended")
     if result.ended == "error" and (expected_end is None or expected_end.value != "error"):
@@ -125,10 +122,10 @@ def _check_branches(value: dict[str, Any], result: RunResult, library: FlowLibra
     for block, expected in value.items():
         ref = library.block(str(block))
         runs = steps_matching(ref, result.steps)
-        action = library.action(*(next(((s.flow, s.identifier) for s in runs), ref.candidates[0])))
-        mismatch = compare_branches(str(block), expected, runs, action)
+        mismatch = compare_branches(str(block), expected, runs, block_action(result, str(block)))
         if mismatch is not None:
             mismatch.what = f"expect.{mismatch.what}"
+            mismatch.key = str(block)
             problems.append(mismatch)
     return problems
 
