@@ -65,6 +65,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         default_flows=tuple(flows),
         instance_file=(settings.root / instance) if instance else None,
         max_steps=args.max_steps or int(settings.value("connectflow_max_steps", "1000") or 1000),
+        seed=settings.value("connectflow_seed", "0") or "0",
     )
     passed = failed = 0
     for name in args.files:
@@ -87,7 +88,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 failed += 1
                 continue
             outcome = run_scenario(scenario, library, instance_layers=layers, max_steps=session.max_steps,
-                                   registry=session.registry)
+                                   registry=session.registry, seed=session.seed)
             if outcome.passed:
                 passed += 1
                 print(f"PASSED {label}")

@@ -32,10 +32,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--connectflow-files", metavar="GLOB", help="scenario file glob; overrides ini connectflow_files")
     group.addoption("--connectflow-instance", metavar="PATH", help="instance resources file (YAML)")
     group.addoption("--connectflow-max-steps", type=int, metavar="N", help="step budget per run (default 1000)")
+    group.addoption("--connectflow-seed", metavar="SEED", help="seed of Distribute by percentage (default 0)")
     parser.addini("connectflow_flows", "flow files or folders for scenarios and the connectflow fixture", type="paths")
     parser.addini("connectflow_files", f"glob of scenario files (default {DEFAULT_FILES})", default=DEFAULT_FILES)
     parser.addini("connectflow_instance", "instance resources file (YAML, same schema as `instance:`)")
     parser.addini("connectflow_max_steps", "step budget per run (default 1000)", default="1000")
+    parser.addini("connectflow_seed", "seed of Distribute by percentage, with the scenario id (default 0)", default="0")
 
 
 def _root(config: pytest.Config) -> Path:
@@ -56,6 +58,7 @@ def pytest_configure(config: pytest.Config) -> None:
         default_flows=tuple(flows),
         instance_file=_root(config) / instance if instance else None,
         max_steps=max_steps,
+        seed=str(config.getoption("connectflow_seed") or config.getini("connectflow_seed")),
     )
 
 
@@ -115,7 +118,12 @@ class ScenarioItem(pytest.Item):
         except ConnectflowError as exc:
             raise ScenarioFailed(f"{scenario.index.file}:{scenario.line}: {exc}") from None
         outcome = run_scenario(
-            scenario, library, instance_layers=layers, max_steps=session.max_steps, registry=session.registry
+            scenario,
+            library,
+            instance_layers=layers,
+            max_steps=session.max_steps,
+            registry=session.registry,
+            seed=session.seed,
         )
         trace = outcome.result.trace if outcome.result is not None else getattr(outcome.error, "trace", None)
         if trace is not None and trace.notes:
@@ -168,6 +176,7 @@ def connectflow(request: pytest.FixtureRequest) -> Iterator[Simulator]:
         instance=Instance.from_dict(session.instance()),
         registry=session.registry,
         max_steps=session.max_steps,
+        seed=f"{session.seed}:{request.node.nodeid}",
     )
     yield simulator
     if simulator.notes:

@@ -21,6 +21,7 @@ class ConnectflowSession:
     default_flows: tuple[Path, ...] = ()
     instance_file: Path | None = None
     max_steps: int = 1000
+    seed: str = "0"
     _libraries: dict[tuple[Path, ...], FlowLibrary] = field(default_factory=dict)
     _instance: Mapping[str, Any] | None = None
 

@@ -19,6 +19,7 @@ from .engine.trace import Step, Trace
 from .errors import AmbiguousNameError, ConfigurationError, ConnectflowError
 from .flow.library import BlockRef, FlowLibrary, load_library
 from .mocks import LambdaCall, Mocks, MockState
+from .mocks.services import SERVICE_KINDS
 
 
 def as_connect_string(value: Any) -> str:
@@ -194,6 +195,27 @@ def steps_matching(ref: BlockRef, steps: Sequence[Step]) -> list[Step]:
     return found
 
 
+def build_mocks(
+    mocks: Mapping[str, Any] | None,
+    *,
+    lambdas: Mapping[str, Any] | None = None,
+    hours: Mapping[str, Any] | None = None,
+) -> Mocks:
+    """Mocks from the `mocks` map (any kind) plus the `lambdas` and `hours` shortcuts."""
+    given = dict(mocks or {})
+    unknown = set(given) - {"lambdas", "hours", "queues", "distribution"} - set(SERVICE_KINDS)
+    if unknown:
+        kinds = ", ".join(["lambdas", "hours", "queues", "distribution", *SERVICE_KINDS])
+        raise ConfigurationError(f"unknown mock kind(s) {', '.join(sorted(unknown))}; known kinds: {kinds}")
+    return Mocks(
+        lambdas={**dict(given.pop("lambdas", None) or {}), **dict(lambdas or {})},
+        hours={**dict(given.pop("hours", None) or {}), **dict(hours or {})},
+        queues=dict(given.pop("queues", None) or {}),
+        distribution={str(k): str(v) for k, v in dict(given.pop("distribution", None) or {}).items()},
+        services={kind: dict(value or {}) for kind, value in given.items()},
+    )
+
+
 LambdaMock = Mapping[str, Any] | Sequence[Any] | Callable[..., Any] | BaseException | type[BaseException]
 
 
@@ -207,8 +229,10 @@ class Simulator:
         instance: Instance | Mapping[str, Any] | None = None,
         registry: BlockRegistry | None = None,
         max_steps: int = DEFAULT_MAX_STEPS,
+        seed: str | int = 0,
     ) -> None:
         self.library = library
+        self.seed = seed
         self.instance = instance if isinstance(instance, Instance) else Instance.from_dict(instance)
         self.registry = registry or default_registry()
         self.max_steps = max_steps
@@ -232,15 +256,23 @@ class Simulator:
         hours: Mapping[str, Any] | None = None,
         instance: Instance | Mapping[str, Any] | None = None,
         max_steps: int | None = None,
+        mocks: Mapping[str, Any] | None = None,
+        seed: str | int | None = None,
     ) -> RunResult:
-        """Run `flow` (name, Id or ARN) for a contact; mocks answer Lambda and hours checks."""
+        """Run `flow` (name, Id or ARN) for a contact.
+
+        `lambdas` and `hours` mock Lambda functions and hours of operation; `mocks` takes every
+        kind by name, as the scenario `mocks:` key does (lambdas, hours, queues, distribution,
+        lex, profiles, cases, voice_id, views, wisdom, call_progress, third_party, templates,
+        wait). `seed` makes Distribute by percentage repeatable (default: the simulator's seed).
+        """
         __tracebackhide__ = True
         try:
             target = self.library.find(flow)
             run_instance = self.instance
             if instance is not None:
                 run_instance = instance if isinstance(instance, Instance) else Instance.from_dict(instance)
-            state = MockState(Mocks(lambdas=dict(lambdas or {}), hours=dict(hours or {})))
+            state = MockState(build_mocks(mocks, lambdas=lambdas, hours=hours))
             built = (contact or SimulatedContact()).build(run_instance)
             trace = run_flow(
                 self.library,
@@ -250,7 +282,10 @@ class Simulator:
                 instance=run_instance,
                 mocks=state,
                 inputs=[None if i is None else as_connect_string(i) for i in inputs],
-                settings=RunSettings(max_steps=max_steps or self.max_steps),
+                settings=RunSettings(
+                    max_steps=max_steps or self.max_steps,
+                    seed=str(self.seed if seed is None else seed),
+                ),
             )
         except ConnectflowError as exc:
             if exc.trace is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -57,15 +58,18 @@ class RunContext:
         instance: Instance,
         mocks: MockState,
         inputs: list[str | None],
+        seed: str = "0",
     ) -> None:
         self.contact = contact
         self.library = library
         self.instance = instance
         self.mocks = mocks
         self.inputs = inputs
+        self.seed = seed
         self.frames: list[Frame] = []
         self.step = 0
         self.run_notes: list[str] = []
+        self.random_draws: dict[str, int] = {}
 
     # the current flow run --------------------------------------------------------------------
     @property
@@ -150,6 +154,12 @@ class RunContext:
         """A map of parameters (Lambda parameters, attributes) with every value resolved;
         an unset reference becomes an empty string."""
         return {str(k): self.resolve(v) or "" for k, v in (raw or {}).items()}
+
+    def random(self, action: Action) -> random.Random:
+        """A random generator for this run of `action`, repeatable from the seed."""
+        runs = self.random_draws.get(action.identifier, 0)
+        self.random_draws[action.identifier] = runs + 1
+        return random.Random(f"{self.seed}:{self.flow.name}/{action.identifier}:{runs}")
 
     # customer input --------------------------------------------------------------------------
     def take_input(self) -> tuple[bool, str | None]:

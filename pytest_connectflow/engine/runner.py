@@ -26,6 +26,7 @@ DEFAULT_MAX_STEPS = 1000
 @dataclass(frozen=True)
 class RunSettings:
     max_steps: int = DEFAULT_MAX_STEPS
+    seed: str = "0"  # Distribute by percentage draws from it (ini connectflow_seed + scenario id)
 
 
 class _Stop(Exception):
@@ -71,7 +72,9 @@ def run_flow(
     a missing mock, an unsupported action type, the step budget.
     """
     settings = settings or RunSettings()
-    ctx = RunContext(contact=contact, library=library, instance=instance, mocks=mocks, inputs=list(inputs or []))
+    ctx = RunContext(
+        contact=contact, library=library, instance=instance, mocks=mocks, inputs=list(inputs or []), seed=settings.seed
+    )
     trace = Trace()
     start = runnable_start(flow)
     if flow.is_module:

@@ -15,10 +15,16 @@ from typing import Any
 class Mocks:
     """Declared mocks. `lambdas`: function name or ARN → a result map, a list of results (one per
     call), `{error: true}`, `{return: {...}}`, an exception, or a callable handler. `hours`: hours
-    or queue name, Id or ARN → `open`/`closed` (True/False, or a callable returning either)."""
+    or queue name, Id or ARN → `open`/`closed` (True/False, or a callable returning either).
+    `queues`: queue → metrics and capacity. `distribution`: Distribute by percentage block → the
+    branch to take. `services`: the other kinds (mocks.services.SERVICE_KINDS) → key → answer(s)."""
 
     lambdas: Mapping[str, Any] = field(default_factory=dict)
     hours: Mapping[str, Any] = field(default_factory=dict)
+    queues: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    distribution: Mapping[str, str] = field(default_factory=dict)
+    # Other services by kind (see mocks.services.SERVICE_KINDS): kind → key → answer(s).
+    services: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -37,5 +43,6 @@ class LambdaCall:
 class MockState:
     mocks: Mocks = field(default_factory=Mocks)
     lambda_call_counts: dict[str, int] = field(default_factory=dict)
+    service_call_counts: dict[str, int] = field(default_factory=dict)
     lambda_calls: list[LambdaCall] = field(default_factory=list)
     used: set[tuple[str, str]] = field(default_factory=set)  # (kind, key) of mocks used

@@ -183,6 +183,13 @@ def _scenario(raw: Any, position: int, path: Path, index: SourceIndex) -> Scenar
         inputs=tuple(index.text((*base, "inputs"), raw.get("inputs") or [])),
         lambdas=_lambda_mocks(mocks.get("lambdas") or {}, index, (*base, "mocks", "lambdas")),
         hours=dict(mocks.get("hours") or {}),
+        queues=dict(mocks.get("queues") or {}),
+        distribution=index.text((*base, "mocks", "distribution"), mocks.get("distribution") or {}),
+        services={
+            kind: _service_mocks(value or {}, index, (*base, "mocks", kind))
+            for kind, value in mocks.items()
+            if kind not in ("lambdas", "hours", "queues", "distribution")
+        },
         instance=raw.get("instance") or {},
         expectations=expectations,
     )
@@ -200,6 +207,27 @@ def _expect_value(key: str, value: Any, index: SourceIndex, path: Path_) -> Any:
     if key in ("path", "branches", "attributes", "queue"):
         return index.text(path, value)
     return value
+
+
+_CONTROL_KEYS = ("error", "timeout")
+
+
+def _service_mocks(raw: Mapping[str, Any], index: SourceIndex, base: Path_) -> dict[str, Any]:
+    """Answers as Connect sees them: values as written, except the control keys error/timeout."""
+
+    def one(value: Any, path: Path_) -> Any:
+        if not isinstance(value, dict):
+            return index.text(path, value)
+        return {k: v if k in _CONTROL_KEYS else index.text((*path, k), v) for k, v in value.items()}
+
+    out: dict[str, Any] = {}
+    for name, value in raw.items():
+        path = (*base, name)
+        if isinstance(value, list):
+            out[str(name)] = [one(v, (*path, i)) for i, v in enumerate(value)]
+        else:
+            out[str(name)] = one(value, path)
+    return out
 
 
 def _lambda_mocks(raw: Mapping[str, Any], index: SourceIndex, base: Path_) -> dict[str, Any]:

@@ -34,6 +34,9 @@ class Scenario:
     inputs: tuple[str | None, ...] = ()
     lambdas: Mapping[str, Any] = field(default_factory=dict)
     hours: Mapping[str, Any] = field(default_factory=dict)
+    queues: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    distribution: Mapping[str, str] = field(default_factory=dict)
+    services: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     instance: Mapping[str, Any] = field(default_factory=dict)
     expectations: tuple[Expectation, ...] = ()
     position: int = 0  # index in the file's `scenarios` list

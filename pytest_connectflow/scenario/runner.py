@@ -51,6 +51,7 @@ def run_scenario(
     instance_layers: tuple[Mapping[str, Any], ...] = (),
     max_steps: int = 1000,
     registry: BlockRegistry | None = None,
+    seed: str = "0",
 ) -> ScenarioOutcome:
     """Run the scenario's flow with its contact, inputs and mocks; compare every expectation."""
     outcome = ScenarioOutcome(scenario)
@@ -63,6 +64,8 @@ def run_scenario(
             inputs=scenario.inputs,
             lambdas=scenario.lambdas,
             hours=scenario.hours,
+            mocks={"queues": scenario.queues, "distribution": scenario.distribution, **scenario.services},
+            seed=f"{seed}:{scenario.file.name}::{scenario.name}",
         )
     except ConnectflowError as exc:
         outcome.error = exc
