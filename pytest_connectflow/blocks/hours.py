@@ -16,6 +16,8 @@ def run_check_hours(ctx: RunContext, action: Action) -> Outcome:
         return error(note=f"HoursOfOperationId {raw!r} is unset")
     if not ref and ctx.contact.queue is None:
         return error(note="no hours given and no queue set")
+    if not ref and ctx.contact.queue is not None and ctx.contact.queue.agent:
+        return error(note="an agent queue has no hours of operation")
     is_open = hours_open(ctx, action, ref)
     return result("True" if is_open else "False", "in hours" if is_open else "out of hours")
 

@@ -15,7 +15,7 @@ def run_set_queue(ctx: RunContext, action: Action) -> Outcome:
         agent = ctx.resolve(params["AgentId"])
         if not agent:
             return error(note=f"AgentId {params['AgentId']!r} is unset")
-        ctx.contact.queue = QueueRef(name=agent, arn=agent if agent.startswith("arn:") else None)
+        ctx.contact.queue = QueueRef(name=agent, arn=agent if agent.startswith("arn:") else None, agent=True)
         return success(f"agent queue of {agent}")
     ref = ctx.resolve(params.get("QueueId"))
     if not ref:

@@ -64,6 +64,7 @@ class QueueRef:
     name: str
     arn: str | None = None
     id: str | None = None
+    agent: bool = False  # an agent's personal queue (Set working queue by AgentId): it has no hours
 
 
 @dataclass

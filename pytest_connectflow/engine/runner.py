@@ -105,6 +105,7 @@ def _end_media_stream(ctx: RunContext, trace: Trace) -> None:
     if media.streaming:
         for direction in media.directions:
             media.directions[direction] = False
+        media.stop_timestamp = str(1700000000000 + ctx.step * 1000)
         last = trace.steps[-1] if trace.steps else None
         media.history.append(
             MediaStreamEvent(

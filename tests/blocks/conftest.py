@@ -172,13 +172,17 @@ def make_flow(
     module: bool = False,
     wrapped: bool = False,
     auto_end: bool = True,
+    action_metadata: Mapping[str, Any] | None = None,
+    custom_id: str | None = None,
 ) -> Path:
     """Write a flow file into `tmp_path` and return its path.
 
     `start` defaults to the first action. With `flow_type`, `module` or `wrapped` the flow is
     written as a describe-contact-flow(-module) response with Name, Id and ARN (see `flow_id`,
     `flow_arn`), so other flows can reference it. With `auto_end`, every transition target that
-    names no action gets an End flow block of that name.
+    names no action gets an End flow block of that name. `action_metadata` becomes
+    `Metadata.ActionMetadata` (the console's display names). `custom_id` replaces the derived Id
+    (and the ARN's last segment), to stand in for a flow a real export references.
     """
     all_actions = list(actions)
     known = {a["Identifier"] for a in all_actions}
@@ -193,20 +197,23 @@ def make_flow(
         "Metadata": {"name": name},
         "Actions": all_actions,
     }
+    if action_metadata:
+        document["Metadata"]["ActionMetadata"] = dict(action_metadata)
+    the_id = custom_id or flow_id(name)
     if module:
         written: dict[str, Any] = {
             "ContactFlowModule": {
                 "Name": name,
-                "Id": flow_id(name),
-                "Arn": flow_arn(name, module=True),
+                "Id": the_id,
+                "Arn": f"{INSTANCE_ARN}/flow-module/{the_id}",
                 "Content": json.dumps(document),
             }
         }
     elif flow_type is not None or wrapped:
         wrapper: dict[str, Any] = {
             "Name": name,
-            "Id": flow_id(name),
-            "Arn": flow_arn(name),
+            "Id": the_id,
+            "Arn": f"{INSTANCE_ARN}/contact-flow/{the_id}",
             "Content": json.dumps(document),
         }
         if flow_type is not None:
@@ -252,9 +259,12 @@ class FlowFactory:
         module: bool = False,
         wrapped: bool = False,
         auto_end: bool = True,
+        action_metadata: Mapping[str, Any] | None = None,
+        custom_id: str | None = None,
     ) -> Path:
         return make_flow(self.root, name, actions, start=start, flow_type=flow_type,
-                         module=module, wrapped=wrapped, auto_end=auto_end)
+                         module=module, wrapped=wrapped, auto_end=auto_end,
+                         action_metadata=action_metadata, custom_id=custom_id)
 
     def simulator(self, *extra: Path, **kwargs: Any) -> Simulator:
         """A simulator over the flows written so far, and the `extra` files or folders."""
@@ -269,12 +279,16 @@ class FlowFactory:
         *,
         channel: str = "VOICE",
         attributes: Mapping[str, Any] | None = None,
+        queue: str | None = None,
+        media_streaming: str | Mapping[str, bool] = "not_started",
         simulator: Mapping[str, Any] | None = None,
         **kwargs: Any,
     ) -> RunResult:
-        """Run `flow` for a contact on `channel`; `simulator` holds Simulator(...) keywords,
-        the other keywords go to Simulator.run."""
-        contact = SimulatedContact(channel=channel, attributes=dict(attributes or {}))
+        """Run `flow` for a contact on `channel` (with attributes, a queue already set and a media
+        stream preset); `simulator` holds Simulator(...) keywords, the other keywords go to
+        Simulator.run."""
+        contact = SimulatedContact(channel=channel, attributes=dict(attributes or {}),
+                                   queue=queue, media_streaming=media_streaming)
         return self.simulator(**dict(simulator or {})).run(flow, contact=contact, **kwargs)
 
     @staticmethod
