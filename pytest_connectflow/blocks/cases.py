@@ -1,0 +1,7 @@
+"""Cases blocks."""
+
+from __future__ import annotations
+
+from .registry import BlockSpec
+
+SPECS: tuple[BlockSpec, ...] = ()

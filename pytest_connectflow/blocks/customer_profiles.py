@@ -1,0 +1,7 @@
+"""Customer Profiles blocks."""
+
+from __future__ import annotations
+
+from .registry import BlockSpec
+
+SPECS: tuple[BlockSpec, ...] = ()

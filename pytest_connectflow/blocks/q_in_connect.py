@@ -1,0 +1,7 @@
+"""Amazon Q in Connect (Wisdom) blocks."""
+
+from __future__ import annotations
+
+from .registry import BlockSpec
+
+SPECS: tuple[BlockSpec, ...] = ()

@@ -1,0 +1,7 @@
+"""Create task."""
+
+from __future__ import annotations
+
+from .registry import BlockSpec
+
+SPECS: tuple[BlockSpec, ...] = ()

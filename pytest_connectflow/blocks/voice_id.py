@@ -1,0 +1,7 @@
+"""Voice ID blocks."""
+
+from __future__ import annotations
+
+from .registry import BlockSpec
+
+SPECS: tuple[BlockSpec, ...] = ()
