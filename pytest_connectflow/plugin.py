@@ -124,6 +124,7 @@ class ScenarioItem(pytest.Item):
             max_steps=session.max_steps,
             registry=session.registry,
             seed=session.seed,
+            handler_roots=(str(_root(self.config)),),
         )
         trace = outcome.result.trace if outcome.result is not None else getattr(outcome.error, "trace", None)
         if trace is not None and trace.notes:
@@ -177,6 +178,7 @@ def connectflow(request: pytest.FixtureRequest) -> Iterator[Simulator]:
         registry=session.registry,
         max_steps=session.max_steps,
         seed=f"{session.seed}:{request.node.nodeid}",
+        handler_roots=(str(_root(request.config)),),
     )
     yield simulator
     if simulator.notes:

@@ -200,6 +200,7 @@ def build_mocks(
     *,
     lambdas: Mapping[str, Any] | None = None,
     hours: Mapping[str, Any] | None = None,
+    handler_roots: Sequence[str] = (),
 ) -> Mocks:
     """Mocks from the `mocks` map (any kind) plus the `lambdas` and `hours` shortcuts."""
     given = dict(mocks or {})
@@ -213,6 +214,7 @@ def build_mocks(
         queues=dict(given.pop("queues", None) or {}),
         distribution={str(k): str(v) for k, v in dict(given.pop("distribution", None) or {}).items()},
         services={kind: dict(value or {}) for kind, value in given.items()},
+        handler_roots=tuple(handler_roots),
     )
 
 
@@ -230,9 +232,12 @@ class Simulator:
         registry: BlockRegistry | None = None,
         max_steps: int = DEFAULT_MAX_STEPS,
         seed: str | int = 0,
+        handler_roots: Sequence[str | Path] = (),
     ) -> None:
         self.library = library
         self.seed = seed
+        # Where `{handler: package.module:function}` Lambda mocks are imported from.
+        self.handler_roots = tuple(str(r) for r in handler_roots)
         self.instance = instance if isinstance(instance, Instance) else Instance.from_dict(instance)
         self.registry = registry or default_registry()
         self.max_steps = max_steps
@@ -272,7 +277,7 @@ class Simulator:
             run_instance = self.instance
             if instance is not None:
                 run_instance = instance if isinstance(instance, Instance) else Instance.from_dict(instance)
-            state = MockState(build_mocks(mocks, lambdas=lambdas, hours=hours))
+            state = MockState(build_mocks(mocks, lambdas=lambdas, hours=hours, handler_roots=self.handler_roots))
             built = (contact or SimulatedContact()).build(run_instance)
             trace = run_flow(
                 self.library,

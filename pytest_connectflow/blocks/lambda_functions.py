@@ -23,7 +23,10 @@ def run_lambda(ctx: RunContext, action: Action) -> Outcome:
     except ValueError:
         timeout = 3.0
     parameters = ctx.resolve_map(params.get("LambdaInvocationAttributes"))
-    response, failure = lambdas.invoke(ctx, action, ref, parameters, response_type, timeout)
+    raw = params.get("LambdaFunctionARN")
+    response, failure = lambdas.invoke(
+        ctx, action, ref, parameters, response_type, timeout, raw if isinstance(raw, str) else ""
+    )
     name = ctx.resource_name(ref, action, "LambdaFunctionARN", "lambda")
     if response is None:
         return error(note=f"{name}: {failure}")

@@ -25,6 +25,9 @@ class Mocks:
     distribution: Mapping[str, str] = field(default_factory=dict)
     # Other services by kind (see mocks.services.SERVICE_KINDS): kind → key → answer(s).
     services: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # Folders `{handler: package.module:function}` Lambda mocks import from (the project root
+    # and the scenario file's folder).
+    handler_roots: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import json
+import sys
+import threading
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -23,16 +26,17 @@ class LambdaFailed(Exception):
     """The invocation failed as Connect sees it: the block takes its Error branch."""
 
 
-def find_mock(state: MockState, ctx: RunContext, ref: str, action: Action) -> tuple[str, Any]:
-    """The mock key and value answering the function `ref` (ARN or name)."""
+def find_mock(state: MockState, ctx: RunContext, ref: str, action: Action, raw: str = "") -> tuple[str, Any]:
+    """The mock key and value answering the function `ref`: its full, alias or version ARN, its
+    function name, its name in the instance file, or the parameter as written (a placeholder)."""
     lambdas = state.mocks.lambdas
     name = lambda_function_name(ref)
-    candidates = [ref, name]
+    candidates = [ref, name, raw]
     resource = ctx.instance.find(ctx.instance.lambdas, ref) or ctx.instance.find(ctx.instance.lambdas, name)
     if resource is not None:
         candidates.append(resource.name)
     for key in candidates:
-        if key in lambdas:
+        if key and key in lambdas:
             return key, lambdas[key]
     for key in lambdas:
         if key.startswith("arn:") and lambda_function_name(key) == name:
@@ -55,18 +59,17 @@ def build_event(ctx: RunContext, parameters: Mapping[str, str]) -> dict[str, Any
     queue = None
     if c.queue is not None:
         queue = {"ARN": c.queue.arn, "Name": c.queue.name}
-    media = None
+    # Connect sends the customer audio stream once streaming has started (with StopTimestamp
+    # after a Stop), and `"Audio": null` before.
+    audio = None
     if c.media.stream_arn:
-        media = {
-            "Customer": {
-                "Audio": {
-                    "StreamARN": c.media.stream_arn,
-                    "StartTimestamp": c.media.start_timestamp,
-                    "StopTimestamp": c.media.stop_timestamp,
-                    "StartFragmentNumber": c.media.start_fragment_number,
-                }
-            }
+        audio = {
+            "StreamARN": c.media.stream_arn,
+            "StartTimestamp": c.media.start_timestamp,
+            "StopTimestamp": c.media.stop_timestamp,
+            "StartFragmentNumber": c.media.start_fragment_number,
         }
+    media = {"Customer": {"Audio": audio}}
     return {
         "Name": "ContactFlowEvent",
         "Details": {
@@ -90,6 +93,28 @@ def build_event(ctx: RunContext, parameters: Mapping[str, str]) -> dict[str, Any
 
 
 def _call_handler(handler: Callable[..., Any], event: dict[str, Any], timeout: float) -> Any:
+    """Call a handler as Lambda would, giving up after the block's InvocationTimeLimitSeconds: the
+    handler runs in a daemon thread, so one that hangs cannot hang the test run."""
+    outcome: list[Any] = []
+
+    def target() -> None:
+        try:
+            outcome.append(("ok", _invoke(handler, event, timeout)))
+        except LambdaFailed as failed:
+            outcome.append(("failed", failed))
+
+    worker = threading.Thread(target=target, name="connectflow-lambda", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if not outcome:
+        raise LambdaFailed(f"the handler ran past the block's InvocationTimeLimitSeconds ({timeout:g} s)")
+    kind, value = outcome[0]
+    if kind == "failed":
+        raise value
+    return value
+
+
+def _invoke(handler: Callable[..., Any], event: dict[str, Any], timeout: float) -> Any:
     try:
         params = inspect.signature(handler).parameters
         positional = [
@@ -134,6 +159,10 @@ def answer(state: MockState, key: str, mock: Any, event: dict[str, Any], timeout
     if callable(mock):
         return _call_handler(mock, event, timeout)
     if isinstance(mock, Mapping):
+        if set(mock) == {"timeout"} and str(mock["timeout"]).lower() == "true":
+            raise LambdaFailed(f"the function ran past the block's InvocationTimeLimitSeconds ({timeout:g} s)")
+        if set(mock) == {"handler"}:
+            return _call_handler(import_handler(key, str(mock["handler"]), state.mocks.handler_roots), event, timeout)
         if set(mock) == {"error"}:
             if mock["error"] is True or str(mock["error"]).lower() == "true":
                 raise LambdaFailed("the mock makes the call fail (error: true)")
@@ -142,6 +171,26 @@ def answer(state: MockState, key: str, mock: Any, event: dict[str, Any], timeout
             return mock["return"]
         return mock
     raise MockError(f"Lambda mock {key!r} must be a map, a list of maps, an error or a callable, not {mock!r}")
+
+
+def import_handler(key: str, path: str, roots: tuple[str, ...]) -> Callable[..., Any]:
+    """`package.module:function` from the user's project (only when a scenario names it)."""
+    module_name, _, attribute = path.partition(":")
+    if not module_name or not attribute:
+        raise MockError(f"Lambda mock {key!r}: handler must be 'package.module:function', not {path!r}")
+    for root in roots:
+        if root not in sys.path:
+            sys.path.insert(0, root)
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise MockError(
+            f"Lambda mock {key!r}: cannot import {module_name!r} ({exc}); looked in {', '.join(roots)}"
+        ) from None
+    handler = getattr(module, attribute, None)
+    if not callable(handler):
+        raise MockError(f"Lambda mock {key!r}: {module_name!r} has no function {attribute!r}")
+    return handler  # type: ignore[no-any-return]
 
 
 def validate_response(response: Any, response_type: str) -> dict[str, Any]:
@@ -179,10 +228,10 @@ def _jsonable(value: Any) -> Any:
 
 
 def invoke(ctx: RunContext, action: Action, ref: str, parameters: dict[str, str], response_type: str,
-           timeout: float) -> tuple[dict[str, Any] | None, str]:
+           timeout: float, raw: str = "") -> tuple[dict[str, Any] | None, str]:
     """Call the mock for `ref`. Returns (validated response, "") or (None, why it failed)."""
     state = ctx.mocks
-    key, mock = find_mock(state, ctx, ref, action)
+    key, mock = find_mock(state, ctx, ref, action, raw)
     state.used.add(("lambdas", key))
     event = build_event(ctx, parameters)
     response: Any = None

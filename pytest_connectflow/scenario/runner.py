@@ -52,12 +52,19 @@ def run_scenario(
     max_steps: int = 1000,
     registry: BlockRegistry | None = None,
     seed: str = "0",
+    handler_roots: tuple[str, ...] = (),
 ) -> ScenarioOutcome:
     """Run the scenario's flow with its contact, inputs and mocks; compare every expectation."""
     outcome = ScenarioOutcome(scenario)
     try:
         instance = Instance.from_dict(merge_instance_dicts(*instance_layers, scenario.instance))
-        simulator = Simulator(library, instance=instance, max_steps=max_steps, registry=registry)
+        simulator = Simulator(
+            library,
+            instance=instance,
+            max_steps=max_steps,
+            registry=registry,
+            handler_roots=(str(scenario.file.parent), *handler_roots),
+        )
         result = simulator.run(
             scenario.flow,
             contact=SimulatedContact(channel=scenario.channel, attributes=scenario.attributes, **scenario.contact),

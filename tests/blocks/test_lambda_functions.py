@@ -342,7 +342,7 @@ def test_the_event_describes_the_contact(flows: FlowFactory, channel: str, initi
     assert before["InstanceARN"] == flows.queue_arn("x").rsplit("/queue/", 1)[0]
     assert before["LanguageCode"] == "en-US"
     assert before["Queue"] is None
-    assert before["MediaStreams"] is None
+    assert before["MediaStreams"] == {"Customer": {"Audio": None}}  # never started: Audio is null
     after = result.lambda_calls[1].event["Details"]["ContactData"]
     assert after["Queue"] == {"ARN": flows.queue_arn("q-sales"), "Name": "q-sales"}
 
