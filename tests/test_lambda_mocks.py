@@ -87,7 +87,7 @@ scenarios:
 
 
 def test_handler_path_needs_module_and_function(tmp_path: Path) -> None:
-    with pytest.raises(MockError, match="handler must be 'package.module:function'"):
+    with pytest.raises(MockError, match=r"handler must be 'package\.module:function'"):
         _simulator(tmp_path, ALIAS_ARN).run("Main IVR", inputs=[1], lambdas={"lookupCustomer": {"handler": "x"}})
 
 
