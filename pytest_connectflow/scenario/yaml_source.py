@@ -15,6 +15,16 @@ import yaml
 from ..errors import ScenarioError
 
 Path_ = tuple[str | int, ...]
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader without implicit timestamps: a `clock` or a date stays the text written."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 MAX_NODES = 200_000  # refuses alias bombs long before they cost memory or time
 
 
@@ -66,7 +76,7 @@ def load_yaml(text: str, file: str) -> tuple[Any, SourceIndex]:
     index = SourceIndex(file)
     index.lines = text.splitlines()
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -77,7 +87,7 @@ def load_yaml(text: str, file: str) -> tuple[Any, SourceIndex]:
     if node is None:
         return None, index
     budget = [MAX_NODES]
-    constructor = yaml.SafeLoader("")
+    constructor = _Loader("")
     data = _convert(node, (), index, constructor, budget, file)
     return data, index
 
