@@ -105,10 +105,12 @@ def test_non_flow_json_in_a_folder_is_skipped_but_named_file_is_an_error(tmp_pat
     assert "not a flow" in str(error)
 
 
-def test_legacy_export_is_a_clear_error_until_supported(shared_flows: Path) -> None:
+def test_legacy_exports_load_through_the_converter(shared_flows: Path) -> None:
     report = load_path(shared_flows / "legacy")
-    assert len(report.errors) == 9
-    assert all("legacy console export" in str(e) for e in report.errors)
+    assert report.errors == []
+    assert len(report.flows) == 9
+    assert {flow.shape for flow in report.flows} == {"legacy"}
+    assert not any(a.type.startswith("Legacy") for flow in report.flows for a in flow.actions.values())
 
 
 def test_empty_start_action_loads_with_a_warning_and_cannot_run(shared_flows: Path) -> None:

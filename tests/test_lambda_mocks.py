@@ -97,3 +97,14 @@ def test_event_media_streams_audio_is_null_until_streaming_starts(tmp_path: Path
     (tmp_path / "main.json").write_text(json.dumps(flow))
     result = Simulator(load_library(tmp_path)).run("Main IVR", inputs=[1], lambdas={"lookupCustomer": {}})
     assert result.lambda_calls[0].event["Details"]["ContactData"]["MediaStreams"] == {"Customer": {"Audio": None}}
+
+
+def test_parameters_can_pass_on_the_previous_result(tmp_path: Path) -> None:
+    flow = main_ivr()
+    flow["Actions"][1]["Parameters"]["LambdaInvocationAttributes"] = {"previous": "$.External.tier"}  # type: ignore[index]
+    retry = flow["Actions"][4]  # the menu's retry Loop goes back to the Lambda
+    retry["Transitions"]["Conditions"][0]["NextAction"] = "Lookup"  # type: ignore[index]
+    (tmp_path / "main.json").write_text(json.dumps(flow))
+    result = Simulator(load_library(tmp_path)).run(
+        "Main IVR", inputs=[None, None], lambdas={"lookupCustomer": [{"tier": "first"}, {"tier": "second"}]})
+    assert [c.parameters["previous"] for c in result.lambda_calls] == ["", "first"]

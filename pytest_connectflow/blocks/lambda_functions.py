@@ -12,7 +12,9 @@ from .registry import BlockSpec
 def run_lambda(ctx: RunContext, action: Action) -> Outcome:
     params = action.parameters
     ref = ctx.resolve(params.get("LambdaFunctionARN"))
-    # $.External holds the last result only: cleared before every call.
+    # Parameters may pass on the previous result ($.External.x): resolve them before
+    # $.External, which holds the last result only, is cleared for this call.
+    parameters = ctx.resolve_map(params.get("LambdaInvocationAttributes"))
     ctx.contact.external = {}
     if not ref:
         return error(note=f"LambdaFunctionARN {params.get('LambdaFunctionARN')!r} is unset")
@@ -22,7 +24,6 @@ def run_lambda(ctx: RunContext, action: Action) -> Outcome:
         timeout = float(str(params.get("InvocationTimeLimitSeconds", "3")))
     except ValueError:
         timeout = 3.0
-    parameters = ctx.resolve_map(params.get("LambdaInvocationAttributes"))
     raw = params.get("LambdaFunctionARN")
     response, failure = lambdas.invoke(
         ctx, action, ref, parameters, response_type, timeout, raw if isinstance(raw, str) else ""
