@@ -13,26 +13,59 @@ from typing import Any
 from .blocks import default_registry
 from .blocks.registry import BlockRegistry
 from .config_files import find_settings
+from .engine.compare import OPERATORS
 from .errors import ConnectflowError
 from .flow.loaders import load_path
+from .flow.model import Flow
+
+
+def structure_errors(flow: Flow, registry: BlockRegistry) -> tuple[list[dict[str, str]], list[str]]:
+    """What makes a loaded flow wrong, not just unconnected: transitions to no action, a
+    StartAction naming no action, parameters of the wrong shape, unknown condition operators;
+    and the warnings of blocks left unconfigured."""
+    errors = []
+    warnings: list[str] = []
+    if flow.start_action and flow.start_action not in flow.actions:
+        errors.append({"location": str(flow.source), "message": f"StartAction {flow.start_action!r} names no action"})
+    for action in flow.actions.values():
+        problems: list[str] = []
+        targets = [action.next_action] if action.next_action is not None else []
+        targets += [c.next_action for c in action.conditions] + [e.next_action for e in action.errors]
+        problems += [f"a transition goes to {t!r}, which names no action"
+                     for t in dict.fromkeys(targets) if t and t != "$end" and t not in flow.actions]
+        problems += [f"condition operator {c.operator!r} is not an operator of the Flow language"
+                     for c in action.conditions if c.operator not in OPERATORS]
+        spec = registry.get(action.type)
+        findings = spec.check(action) if spec is not None and spec.check is not None else []
+        problems += [f.message for f in findings if not f.warning]
+        warnings += [f"action {action.identifier!r} ({action.type}): {f.message}" for f in findings if f.warning]
+        errors += [{"location": flow.where(action),
+                    "message": f"action {action.identifier!r} ({action.type}): {problem}"} for problem in problems]
+    return errors, warnings
 
 
 def validate(paths: Sequence[Path], registry: BlockRegistry) -> list[dict[str, Any]]:
-    """Per file: its flows, load errors and action types no block handles."""
+    """Per file: its flows, load and structure errors, warnings and action types no block handles."""
     report = load_path(list(paths))
     files: list[dict[str, Any]] = []
     for file in report.files:
         if file.skipped:
             continue
         unsupported = sorted({a.type for flow in file.flows for a in flow.actions.values() if a.type not in registry})
+        errors = [{"location": e.where or str(file.path), "message": e.message} for e in file.errors]
+        warnings = [w for w in file.warnings if "names no action" not in w]
+        for flow in file.flows:
+            flow_errors, flow_warnings = structure_errors(flow, registry)
+            errors += flow_errors
+            warnings += flow_warnings
         files.append({
             "file": str(file.path),
             "flows": [
                 {"name": f.name, "type": "MODULE" if f.is_module else f.declared_type, "actions": len(f.actions)}
                 for f in file.flows
             ],
-            "errors": [{"location": e.where or str(file.path), "message": e.message} for e in file.errors],
-            "warnings": file.warnings,
+            "errors": errors,
+            "warnings": warnings,
             "unsupported": unsupported,
         })
     return files

@@ -62,3 +62,43 @@ def test_run_prints_the_same_failure_text_as_pytest(tmp_path: Path, capsys: pyte
     assert f"PASSED {scenario}::ok" in out
     assert f"{scenario}:12: expect.ended\n    |     expect: {{ended: flow_ended}}\n  expected: flow_ended\n" in out
     assert out.rstrip().endswith("1 passed, 1 failed")
+
+
+def test_every_shared_flow_validates_with_no_errors_and_no_unsupported_types(
+    shared_flows: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["validate", str(shared_flows / "corpus"), str(shared_flows / "legacy"), "--format", "json"])
+    files = json.loads(capsys.readouterr().out)
+    assert len(files) == 86
+    assert [f["file"] for f in files if f["errors"] or f["unsupported"]] == []
+    assert code == 0
+
+
+def _broken_flow() -> dict[str, object]:
+    flow = main_ivr()
+    actions = flow["Actions"]
+    actions[0]["Parameters"]["MediaStreamingState"] = "On"  # type: ignore[index]
+    actions[1]["Parameters"]["LambdaFunctionARN"] = ""  # type: ignore[index]
+    actions[3]["Transitions"]["Conditions"][0]["Condition"]["Operands"] = ["12"]  # type: ignore[index]
+    actions[4]["Transitions"]["Conditions"][0]["Condition"]["Operator"] = "Matches"  # type: ignore[index]
+    actions[5]["Transitions"]["NextAction"] = "Nowhere"  # type: ignore[index]
+    return flow
+
+
+def test_validate_reports_structure_and_parameter_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "broken.json").write_text(json.dumps(_broken_flow(), indent=1))
+    assert main(["validate", str(tmp_path), "--format", "json"]) == 1
+    [report] = json.loads(capsys.readouterr().out)
+    messages = [e["message"] for e in report["errors"]]
+    assert messages == [
+        "action 'Start streaming' (UpdateContactMediaStreamingBehavior): parameter MediaStreamingState must be "
+        "one of Enabled, Disabled, not 'On'",
+        "action 'Menu' (GetParticipantInput): menu condition Equals '12': only Equals with one key 0-9, * or #",
+        "action 'Retry' (Loop): condition operator 'Matches' is not an operator of the Flow language",
+        "action 'Set sales queue' (UpdateContactTargetQueue): a transition goes to 'Nowhere', which names no action",
+    ]
+    assert all(e["location"].startswith(str(tmp_path / "broken.json") + ":") for e in report["errors"])
+    assert report["warnings"] == [
+        "action 'Lookup' (InvokeLambdaFunction): parameter LambdaFunctionARN is empty: the block takes its Error "
+        "branch when it runs"
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..engine.context import RunContext
 from ..engine.outcome import Outcome, error, success
 from ..flow.model import Action
+from . import checks
 from .registry import BlockSpec
 
 MAX_ATTRIBUTES_BYTES = 32 * 1024
@@ -41,6 +42,16 @@ def run_flow_attributes(ctx: RunContext, action: Action) -> Outcome:
     return success(", ".join(f"{k}={v!r}" for k, v in updates.items()))
 
 
+def check_contact_attributes(action: Action) -> list[checks.Finding]:
+    return checks.object_param(action, "Attributes") + checks.enum(
+        action, "TargetContact", ("Current", "Related"), optional=True
+    )
+
+
+def check_flow_attributes(action: Action) -> list[checks.Finding]:
+    return checks.object_param(action, "FlowAttributes")
+
+
 SPECS = (
     BlockSpec(
         action_type="UpdateContactAttributes",
@@ -50,6 +61,7 @@ SPECS = (
         model="Resolves every value (unset references become empty strings), then merges them into "
         "$.Attributes all at once; Error past 32,768 bytes in total or for a related contact.",
         family="attributes",
+        check=check_contact_attributes,
     ),
     BlockSpec(
         action_type="UpdateFlowAttributes",
@@ -59,5 +71,6 @@ SPECS = (
         model="Sets $.FlowAttributes of the current flow run only ({key: {Value: ...}}); "
         "they are not carried to another flow.",
         family="attributes",
+        check=check_flow_attributes,
     ),
 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..engine.context import RunContext
 from ..engine.outcome import Outcome, end, error, invoke_module, module_return, transfer_to_flow
 from ..flow.model import Action
+from . import checks
 from .registry import CUSTOMER_QUEUE, INBOUND, TRANSFER, BlockSpec
 
 # TransferToFlow targets: inbound and transfer flows (Admin Guide "Transfer to flow").
@@ -62,6 +63,14 @@ def run_disconnect(ctx: RunContext, action: Action) -> Outcome:
     return end("disconnected")
 
 
+def check_transfer(action: Action) -> list[checks.Finding]:
+    return checks.required(action, "ContactFlowId")
+
+
+def check_invoke(action: Action) -> list[checks.Finding]:
+    return checks.required(action, "FlowModuleId")
+
+
 SPECS = (
     BlockSpec(
         action_type="TransferToFlow",
@@ -73,6 +82,7 @@ SPECS = (
         "counters start afresh, $.External is kept). Error when ContactFlowId names no loaded flow "
         "(noted in the trace) or a flow of a type that cannot be a transfer target.",
         family="flow control",
+        check=check_transfer,
     ),
     BlockSpec(
         action_type="InvokeFlowModule",
@@ -84,6 +94,7 @@ SPECS = (
         "$.External, $.Lex and stored input (the caller's come back on return), then goes on at "
         "NextAction. Error when the module is not loaded or called from a module.",
         family="flow control",
+        check=check_invoke,
     ),
     BlockSpec(
         action_type="EndFlowModuleExecution",

@@ -6,6 +6,7 @@ from ..engine.context import RunContext
 from ..engine.outcome import Outcome, error, result
 from ..flow.model import Action
 from ..mocks.hours import hours_open
+from . import checks
 from .registry import CUSTOMER_QUEUE, INBOUND, TRANSFER, BlockSpec
 
 
@@ -22,6 +23,10 @@ def run_check_hours(ctx: RunContext, action: Action) -> Outcome:
     return result("True" if is_open else "False", "in hours" if is_open else "out of hours")
 
 
+def check(action: Action) -> list[checks.Finding]:
+    return checks.conditions_exactly(action, ("True", "False"))
+
+
 SPECS = (
     BlockSpec(
         action_type="CheckHoursOfOperation",
@@ -33,5 +38,6 @@ SPECS = (
         "the contact's queue; Error when neither hours nor a queue is set.",
         mocks="mocks.hours by hours or queue name, Id or ARN: open | closed",
         family="hours",
+        check=check,
     ),
 )

@@ -9,6 +9,7 @@ from typing import Any
 from ..engine.context import RunContext
 from ..engine.outcome import Outcome, end, error, result, success
 from ..flow.model import Action
+from . import checks
 from .registry import CUSTOMER_QUEUE, HOLD, INBOUND, TRANSFER, VOICE, WHISPER, BlockSpec
 
 _PROMPT_KEYS = ("Text", "SSML", "PromptId", "Media")
@@ -121,6 +122,41 @@ def _phone_number(digits: str, number_format: str, country: str) -> str | None:
     return "+" + digits
 
 
+def check_message(action: Action) -> list[checks.Finding]:
+    return checks.one_of(action, _PROMPT_KEYS)
+
+
+def check_iterative(action: Action) -> list[checks.Finding]:
+    messages = action.parameters.get("Messages")
+    if not isinstance(messages, list) or not messages:
+        return checks.errors("parameter Messages must be a non-empty list of {Text|SSML|PromptId|Media}")
+    return []
+
+
+_DTMF_KEYS = frozenset("0123456789*#")
+
+
+def check_get_input(action: Action) -> list[checks.Finding]:
+    problems = checks.one_of(action, _PROMPT_KEYS) if any(k in action.parameters for k in _PROMPT_KEYS) else []
+    store = str(action.parameters.get("StoreInput", "False")).lower()
+    if store not in ("true", "false"):
+        shown = action.parameters.get("StoreInput")
+        problems += checks.errors(f"parameter StoreInput must be True or False, not {shown!r}")
+    if store == "true":
+        if not isinstance(action.parameters.get("InputValidation"), dict):
+            problems += checks.errors("Store customer input (StoreInput True) needs InputValidation")
+        if action.conditions:
+            problems += checks.errors("Store customer input takes no Conditions")
+    else:
+        # Seconds until the first key; the console offers up to 179, real exports hold more.
+        problems += checks.whole_number(action, "InputTimeLimitSeconds", 1, optional=True)
+        problems += checks.errors(*(
+            f"menu condition {c.operator} {c.operand!r}: only Equals with one key 0-9, * or #"
+            for c in action.conditions if c.operator != "Equals" or c.operand not in _DTMF_KEYS
+        ))
+    return problems
+
+
 INPUT_FLOW_TYPES = INBOUND | CUSTOMER_QUEUE | TRANSFER
 
 SPECS = (
@@ -135,6 +171,7 @@ SPECS = (
         model="Renders Text/SSML (references substituted), PromptId or Media and notes it in the "
         "trace; Error when the message's reference is unset. TASK: Success, no effect; not in hold flows.",
         family="interaction",
+        check=check_message,
     ),
     BlockSpec(
         action_type="MessageParticipantIteratively",
@@ -146,6 +183,7 @@ SPECS = (
         model="With InterruptFrequencySeconds takes MessagesInterrupted after one pass; without it "
         "the prompts loop until an agent answers, which ends a run that has no journey (flow_ended).",
         family="interaction",
+        check=check_iterative,
     ),
     BlockSpec(
         action_type="GetParticipantInput",
@@ -162,5 +200,6 @@ SPECS = (
         "InvalidPhoneNumber. CHAT/TASK/EMAIL take Error and consume nothing.",
         mocks="inputs",
         family="interaction",
+        check=check_get_input,
     ),
 )

@@ -6,6 +6,7 @@ from ..engine.context import RunContext
 from ..engine.outcome import Outcome, error, success
 from ..flow.model import Action
 from ..mocks import lambdas
+from . import checks
 from .registry import BlockSpec
 
 
@@ -37,6 +38,24 @@ def run_lambda(ctx: RunContext, action: Action) -> Outcome:
     return success(f"{name} returned {len(response)} key(s)")
 
 
+def check(action: Action) -> list[checks.Finding]:
+    problems = checks.required(action, "LambdaFunctionARN")
+    asynchronous = str(action.parameters.get("InvocationType", "SYNCHRONOUS")).upper() == "ASYNCHRONOUS"
+    problems += checks.whole_number(
+        action, "InvocationTimeLimitSeconds", 1, 60 if asynchronous else 8, optional=True
+    )
+    problems += checks.enum(action, "InvocationType", ("SYNCHRONOUS", "ASYNCHRONOUS"), optional=True)
+    problems += checks.object_param(action, "LambdaInvocationAttributes", optional=True)
+    validation = action.parameters.get("ResponseValidation")
+    if validation is not None and (
+        not isinstance(validation, dict) or validation.get("ResponseType") not in ("STRING_MAP", "JSON")
+    ):
+        problems += checks.errors(
+            f"ResponseValidation must be {{ResponseType: STRING_MAP or JSON}}, not {validation!r}"
+        )
+    return problems
+
+
 SPECS = (
     BlockSpec(
         action_type="InvokeLambdaFunction",
@@ -48,5 +67,6 @@ SPECS = (
         "replaces $.External with it. A failing mock or invalid response takes Error.",
         mocks="mocks.lambdas by function name or ARN (map, list per call, {error: true}, callable)",
         family="lambda functions",
+        check=check,
     ),
 )

@@ -15,6 +15,7 @@ from ..engine.context import RunContext
 from ..engine.instance import Instance
 from ..engine.outcome import Outcome, error, success
 from ..flow.model import Action
+from . import checks
 from .registry import CUSTOMER_QUEUE, INBOUND, TRANSFER, VOICE, WHISPER, BlockSpec
 
 STREAMING_FLOW_TYPES = INBOUND | CUSTOMER_QUEUE | WHISPER | TRANSFER
@@ -80,6 +81,19 @@ def run(ctx: RunContext, action: Action) -> Outcome:
     return success(f"streaming {', '.join(directions)}")
 
 
+def check(action: Action) -> list[checks.Finding]:
+    """Both blocks: MediaStreamingState Enabled/Disabled, Audio, Customer directions From/To
+    (all static)."""
+    problems = checks.enum(action, "MediaStreamingState", ("Enabled", "Disabled"))
+    problems += checks.enum(action, "MediaStreamType", ("Audio",), optional=True)
+    directions = _directions(action)
+    if isinstance(directions, str):
+        problems += checks.errors(directions)
+    elif not directions and action.parameters.get("MediaStreamingState") == "Enabled":
+        problems += checks.errors("Start media streaming needs at least one of the MediaDirections From, To")
+    return problems
+
+
 START_FRAGMENT = "91343852333181432392682062607743920146264440458"
 
 
@@ -111,5 +125,6 @@ SPECS = (
             "until a Stop block runs or the contact ends; history records each start and stop."
         ),
         family="media streaming",
+        check=check,
     ),
 )

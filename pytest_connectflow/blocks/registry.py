@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from ..engine.context import RunContext
     from ..engine.outcome import Outcome
     from ..flow.model import Action
+    from .checks import Finding
 
 ALL_CHANNELS = frozenset({"VOICE", "CHAT", "TASK", "EMAIL"})
 VOICE = frozenset({"VOICE"})
@@ -28,6 +29,9 @@ ALL_FLOW_TYPES = frozenset(
 
 BlockHandler = Callable[["RunContext", "Action"], "Outcome"]
 Precheck = Callable[["RunContext", "Action"], "str | None"]
+# Static check of an action's parameters and transitions (used by `connectflow validate`):
+# returns what is wrong, in words naming the parameter.
+ParameterCheck = Callable[["Action"], "list[Finding]"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ class BlockSpec:
     precheck: Precheck | None = None
     mocks: str = ""
     family: str = ""
+    check: ParameterCheck | None = None
 
 
 class BlockRegistry:
