@@ -114,7 +114,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 failed += 1
                 continue
             try:
-                library = session.library(loaded.flows)
+                library = session.scenario_library(loaded.flows, loaded.instance, scenario.instance)
                 layers = (session.instance(), loaded.instance)
             except ConnectflowError as exc:
                 print(f"FAILED {label}\n{exc}\n")

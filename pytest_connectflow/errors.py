@@ -50,7 +50,26 @@ class FlowDefectError(ConnectflowError):
 
 
 class MissingMockError(ConnectflowError):
-    """A block needs a result from outside the flow and the test gave no mock for it."""
+    """A block needs a result from outside the flow and the test gave no mock for it.
+
+    `kind` and `key` say which mock would answer (`mocks.<kind>.<key>`), `field` a missing part
+    of an existing mock (a queue metric), so tools can add it."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        where: str | None = None,
+        kind: str = "",
+        key: str = "",
+        field: str = "",
+        choices: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(message, where=where)
+        self.kind = kind
+        self.key = key
+        self.field = field
+        self.choices = choices  # the results the block branches on (its condition operands)
 
 
 class MockError(ConnectflowError):

@@ -113,7 +113,7 @@ class ScenarioItem(pytest.Item):
             raise ScenarioFailed(str(scenario.error))
         session = self.config.stash[SESSION_KEY]
         try:
-            library = session.library(self.loaded.flows)
+            library = session.scenario_library(self.loaded.flows, self.loaded.instance, scenario.instance)
             layers = (session.instance(), self.loaded.instance)
         except ConnectflowError as exc:
             raise ScenarioFailed(f"{scenario.index.file}:{scenario.line}: {exc}") from None

@@ -22,19 +22,33 @@ class ConnectflowSession:
     instance_file: Path | None = None
     max_steps: int = 1000
     seed: str = "0"
-    _libraries: dict[tuple[Path, ...], FlowLibrary] = field(default_factory=dict)
+    # keyed by the paths and the placeholders substituted in them (the same files can load twice)
+    _libraries: dict[tuple[tuple[Path, ...], tuple[tuple[str, str], ...]], FlowLibrary] = field(default_factory=dict)
     _instance: Mapping[str, Any] | None = None
 
-    def library(self, paths: Sequence[Path] | None) -> FlowLibrary:
-        """The flows under `paths` (default: ini connectflow_flows), loaded once per process."""
-        key = tuple(paths) if paths else self.default_flows
-        if not key:
+    def library(self, paths: Sequence[Path] | None, placeholders: Mapping[str, str] | None = None) -> FlowLibrary:
+        """The flows under `paths` (default: ini connectflow_flows), loaded once per process and
+        set of placeholders (default: `placeholders` of the instance resources file)."""
+        files = tuple(paths) if paths else self.default_flows
+        if not files:
             raise ConfigurationError(
                 "no flows to run: set `flows:` in the scenario file or the ini option connectflow_flows"
             )
+        if placeholders is None:
+            placeholders = self.instance().get("placeholders") or {}
+        mapping = tuple(sorted((str(k), str(v)) for k, v in placeholders.items()))
+        key = (files, mapping)
         if key not in self._libraries:
-            self._libraries[key] = load_library(list(key))
+            self._libraries[key] = load_library(list(files), dict(mapping))
         return self._libraries[key]
+
+    def scenario_library(self, paths: Sequence[Path] | None, *instances: Mapping[str, Any]) -> FlowLibrary:
+        """The flows a scenario runs: `placeholders` of the instance resources file, then of the
+        scenario file's and the scenario's `instance:`, each over the one before."""
+        placeholders: dict[str, str] = dict(self.instance().get("placeholders") or {})
+        for layer in instances:
+            placeholders.update(layer.get("placeholders") or {})
+        return self.library(paths, placeholders)
 
     def instance(self) -> Mapping[str, Any]:
         """The instance resources file (ini connectflow_instance), same schema as `instance:`."""

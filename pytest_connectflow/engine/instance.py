@@ -53,6 +53,8 @@ class Instance:
     lambdas: Mapping[str, Resource] = field(default_factory=dict)
     flow_types: Mapping[str, str] = field(default_factory=dict)
     arn: str = DEFAULT_INSTANCE_ARN
+    # Template placeholders (${QueueArn}, %%NAME%%...) → values; used when flows are loaded.
+    placeholders: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any] | None) -> Instance:
@@ -64,6 +66,7 @@ class Instance:
             lambdas=_resources(raw.get("lambdas")),
             flow_types=dict(raw.get("flow_types") or {}),
             arn=str(raw.get("arn") or DEFAULT_INSTANCE_ARN),
+            placeholders={str(k): str(v) for k, v in (raw.get("placeholders") or {}).items()},
         )
 
     @property

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from ..errors import ConnectflowError, FlowDefectError, StepBudgetExceeded, UnsupportedActionError
 from ..flow.library import FlowLibrary
 from ..flow.model import Action, Flow
+from ..flow.placeholders import check_placeholders
 from . import compare
 from .contact import Contact, MediaStreamEvent
 from .context import MODULE_LOCAL_DATA, Frame, RunContext, flow_type_of
@@ -136,6 +137,8 @@ def _loop(ctx: RunContext, action: Action, registry: BlockRegistry, trace: Trace
                 f"{frame.flow.name!r} is not supported by any block",
                 where=frame.flow.where(action),
             )
+        if action.unresolved:  # a block holding an unresolved placeholder cannot run, unless mocked
+            check_placeholders(frame.flow, action, ctx.mocks.mocks.keys())
         outcome = _execute(ctx, spec, action)
         branch, target = _route(ctx, action, outcome, trace)
         trace.steps.append(

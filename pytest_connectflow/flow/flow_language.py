@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from ..errors import FlowLoadError
 from .model import Action, Condition, ErrorTransition, Flow
+from .placeholders import PLACEHOLDER_RE as PLACEHOLDER_RE  # moved there; still importable from here
+from .placeholders import substitute, unresolved_in, unresolved_warnings
 
 _IDENTIFIER_RE = re.compile(r'"Identifier"\s*:\s*"((?:[^"\\]|\\.)*)"')
-# Placeholders left by templaters: ${Name} (Fn::Sub), %%NAME%%, %Name%, {{name}}.
-PLACEHOLDER_RE = re.compile(r"\$\{[^}]+\}|%%?[A-Za-z_][A-Za-z0-9_.]*%%?|\{\{[^}]+\}\}")
 
 
 def identifier_lines(text: str) -> dict[str, int]:
@@ -109,10 +110,17 @@ def parse_flow_document(
     arn: str | None = None,
     alone_in_file: bool = True,
     shape: str = "flow-language",
+    placeholders: Mapping[str, str] | None = None,
 ) -> Flow:
-    """Build a Flow from a parsed Flow-language document (`text` is the JSON it came from)."""
+    """Build a Flow from a parsed Flow-language document (`text` is the JSON it came from).
+
+    `placeholders` (instance.placeholders) are substituted first; those left unresolved in a
+    block's parameters are recorded on the block and warned about.
+    """
     if not isinstance(doc, dict):
         raise _fail(source, base, "a flow must be a JSON object")
+    if placeholders:
+        doc = substitute(doc, placeholders)
     actions_raw = doc.get("Actions")
     if not isinstance(actions_raw, list):
         raise _fail(source, f"{base}/Actions", "a flow needs an 'Actions' list")
@@ -122,6 +130,9 @@ def parse_flow_document(
     actions: dict[str, Action] = {}
     for index, raw in enumerate(actions_raw):
         action = parse_action(raw, index, source, base, lines, action_meta)
+        unresolved = unresolved_in(action)
+        if unresolved:
+            action = replace(action, unresolved=unresolved)
         if action.identifier in actions:
             raise _fail(
                 source, f"{base}/Actions/{index}/Identifier",
@@ -132,6 +143,8 @@ def parse_flow_document(
     start = start if isinstance(start, str) else ""
     settings = _object(doc.get("Settings"))
     warnings = _structure_warnings(start, actions, source)
+    for action in actions.values():
+        warnings += unresolved_warnings(action)
     return Flow(
         name=name,
         actions=actions,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,9 +45,13 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
 class FlowLibrary:
     """Every loaded flow, with lookups by each of its names. Built once, never changed."""
 
-    def __init__(self, flows: Sequence[Flow], report: LoadReport | None = None) -> None:
+    def __init__(
+        self, flows: Sequence[Flow], report: LoadReport | None = None, placeholders: Mapping[str, str] | None = None
+    ) -> None:
         self.flows = tuple(flows)
         self.report = report or LoadReport()
+        # The mapping the flows were loaded with: a mock may be keyed by a placeholder it resolves.
+        self.placeholders: Mapping[str, str] = dict(placeholders or {})
         self._by_key: dict[str, list[Flow]] = {}
         for flow in self.flows:
             keys = {flow.name}
@@ -139,6 +143,7 @@ class FlowLibrary:
         return None if flow is None else flow.actions.get(identifier)
 
 
-def load_library(paths: Sequence[Path] | Path) -> FlowLibrary:
-    report = load_path(paths)
-    return FlowLibrary(report.flows, report)
+def load_library(paths: Sequence[Path] | Path, placeholders: Mapping[str, str] | None = None) -> FlowLibrary:
+    """The flows under `paths`, with `placeholders` (instance.placeholders) substituted."""
+    report = load_path(paths, placeholders)
+    return FlowLibrary(report.flows, report, placeholders)

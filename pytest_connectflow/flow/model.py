@@ -70,6 +70,9 @@ class Action:
     pointer: str
     line: int | None = None
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    # (where, placeholder) left unresolved in Parameters or operands; running the block is an
+    # error (flow.placeholders.check_placeholders), loading it only a warning.
+    unresolved: tuple[tuple[str, str], ...] = ()
 
     def error_target(self, error_type: str) -> tuple[str, str] | None:
         """The (ErrorType, NextAction) taken for `error_type`: its own entry, else NoMatchingError."""

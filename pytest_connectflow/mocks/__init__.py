@@ -29,6 +29,13 @@ class Mocks:
     # and the scenario file's folder).
     handler_roots: tuple[str, ...] = ()
 
+    def keys(self) -> set[str]:
+        """Every key of every kind of mock (a mock keyed by a placeholder answers it)."""
+        found = set(self.lambdas) | set(self.hours) | set(self.queues) | set(self.distribution)
+        for answers in self.services.values():
+            found |= set(answers)
+        return found
+
 
 @dataclass(frozen=True)
 class LambdaCall:

@@ -65,5 +65,7 @@ def hours_open(ctx: RunContext, action: Action, hours_ref: str | None) -> bool:
         f"{ctx.where(action)} checks {what}, which has no mock; mock it (mocks.hours in a scenario, "
         "hours= in Python) "
         f"with one of: {', '.join(dict.fromkeys(tried)) or '(set a queue or HoursOfOperationId)'} "
-        "set to open or closed"
+        "set to open or closed",
+        kind="hours",
+        key=tried[0] if tried else "",
     )

@@ -14,6 +14,7 @@ from ..engine.context import lambda_function_name
 from ..engine.values import to_text
 from ..errors import MissingMockError, MockError
 from ..flow.model import Action
+from ..flow.placeholders import substitute_text
 from . import LambdaCall, MockState
 
 if TYPE_CHECKING:
@@ -41,11 +42,16 @@ def find_mock(state: MockState, ctx: RunContext, ref: str, action: Action, raw: 
     for key in lambdas:
         if key.startswith("arn:") and lambda_function_name(key) == name:
             return key, lambdas[key]
+        # A mock keyed by a placeholder answers the function the placeholder was mapped to.
+        if substitute_text(key, ctx.library.placeholders) in (ref, name) and key != ref:
+            return key, lambdas[key]
     known = "".join(f"\n  - {k}" for k in lambdas) or " none"
     raise MissingMockError(
         f"{ctx.where(action)} invokes Lambda function {name!r} ({ref}), which has no mock; "
         f"mock it by function name or ARN (mocks.lambdas in a scenario, lambdas= in Python). "
-        f"Mocked functions:{known}"
+        f"Mocked functions:{known}",
+        kind="lambdas",
+        key=name,
     )
 
 

@@ -112,7 +112,9 @@ def _missing(ctx: RunContext, action: Action, queue: QueueRef, what: str) -> Mis
     mocked = ", ".join(ctx.mocks.mocks.queues) or "none"
     return MissingMockError(
         f"{ctx.where(action)} reads {what} of queue {queue.name!r}, which has no mock; add "
-        f"mocks.queues keyed by one of: {', '.join(queue_names(ctx, queue))} (mocked: {mocked})"
+        f"mocks.queues keyed by one of: {', '.join(queue_names(ctx, queue))} (mocked: {mocked})",
+        kind="queues",
+        key=queue.name,
     )
 
 
@@ -134,7 +136,10 @@ def queue_metric(ctx: RunContext, action: Action, queue: QueueRef, name: str) ->
     if name not in entry:
         raise MissingMockError(
             f"{ctx.where(action)} reads {name} of queue {queue.name!r}, but mocks.queues.{key} "
-            f"does not give it; add {name} to mocks.queues.{key}"
+            f"does not give it; add {name} to mocks.queues.{key}",
+            kind="queues",
+            key=key,
+            field=name,
         )
     return metric_value(key, name, entry[name])
 

@@ -97,7 +97,10 @@ def find_answer(
         known = ", ".join(mocks) or "none"
         raise MissingMockError(
             f"{ctx.where(action)} needs a {SERVICE_KINDS.get(kind, kind)} answer, which has no mock; "
-            f"add mocks.{kind} keyed by one of: {wanted} (mocked: {known})"
+            f"add mocks.{kind} keyed by one of: {wanted} (mocked: {known})",
+            kind=kind,
+            key=action.identifier,
+            choices=tuple(c.operand for c in action.conditions),
         )
     ctx.mocks.used.add((kind, key))
     value = mocks[key]

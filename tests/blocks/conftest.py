@@ -19,6 +19,8 @@ import pytest
 
 from pytest_connectflow.engine.contact import MediaStreamEvent
 from pytest_connectflow.engine.instance import DEFAULT_INSTANCE_ARN
+from pytest_connectflow.flow.library import load_library
+from pytest_connectflow.flow.placeholders import find_placeholders, placeholder_name
 from pytest_connectflow.simulator import RunResult, SimulatedContact, Simulator
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "flows" / "corpus"
@@ -266,9 +268,11 @@ class FlowFactory:
                          module=module, wrapped=wrapped, auto_end=auto_end,
                          action_metadata=action_metadata, custom_id=custom_id)
 
-    def simulator(self, *extra: Path, **kwargs: Any) -> Simulator:
-        """A simulator over the flows written so far, and the `extra` files or folders."""
-        sim = Simulator.from_paths([self.root, *extra], **kwargs)
+    def simulator(self, *extra: Path, placeholders: Mapping[str, str] | None = None, **kwargs: Any) -> Simulator:
+        """A simulator over the flows written so far, and the `extra` files (corpus flows: their
+        placeholders get stand-ins, see `corpus`, unless `placeholders` maps them)."""
+        mapping = {**stand_ins(p for p in extra if p.is_file()), **dict(placeholders or {})}
+        sim = Simulator(load_library([self.root, *extra], mapping), **kwargs)
         errors = sim.library.report.errors
         assert not errors, f"test flows failed to load: {errors}"
         return sim
@@ -300,9 +304,13 @@ class FlowFactory:
         return path
 
     @classmethod
-    def corpus(cls, *names: str, **kwargs: Any) -> Simulator:
-        """A simulator over some corpus files (names without `.json`)."""
-        sim = Simulator.from_paths([cls.corpus_path(name) for name in names], **kwargs)
+    def corpus(cls, *names: str, placeholders: Mapping[str, str] | None = None, **kwargs: Any) -> Simulator:
+        """A simulator over some corpus files (names without `.json`). Their deployment
+        placeholders (`{{contactFlows.X.arn}}`, `${QueueArn}`) are mapped to stand-ins that name
+        no loaded resource, as an undeployed copy would hold, unless `placeholders` says otherwise."""
+        paths = [cls.corpus_path(name) for name in names]
+        library = load_library(paths, {**stand_ins(paths), **dict(placeholders or {})})
+        sim = Simulator(library, **kwargs)
         assert not sim.library.report.errors, sim.library.report.errors
         return sim
 
@@ -316,6 +324,16 @@ class FlowFactory:
         steps = result.steps_of(block)
         assert steps, f"{block!r} did not run; path: {result.path}"
         return steps[-1].note
+
+
+def stand_ins(paths: Iterable[Path]) -> dict[str, str]:
+    """Stand-in values for the deployment placeholders of flow files: values that name no loaded
+    resource, as an undeployed copy of the flow would hold."""
+    return {
+        token: f"unmapped-{placeholder_name(token)}"
+        for path in paths
+        for token in find_placeholders(path.read_text("utf-8"))
+    }
 
 
 @pytest.fixture

@@ -494,14 +494,15 @@ def test_corpus_bootstrap_on_chat_keeps_the_default_voice(flows: FlowFactory) ->
 
 @pytest.mark.parametrize("with_whispers", [False, True])
 def test_corpus_queue_transfer_sets_whisper_hooks(flows: FlowFactory, with_whispers: bool) -> None:
-    # Its whisper flows are named by ARNs whose last segment is a template placeholder;
-    # stand-ins with those Ids make them resolve.
+    # Its whisper flows are named by ARNs whose last segment is a template placeholder; mapping
+    # them to the Ids of stand-in flows makes them resolve.
+    placeholders = {}
     if with_whispers:
-        hooked_flow(flows, "Customer whisper", "CUSTOMER_WHISPER",
-                    custom_id="${F:acme_customer_whisper_AUTO:F}")
-        hooked_flow(flows, "Agent whisper", "AGENT_WHISPER",
-                    custom_id="${F:acme_agent_whisper_AUTO:F}")
-    sim = flows.simulator(flows.corpus_path(ACME_QUEUE_TRANSFER),
+        hooked_flow(flows, "Customer whisper", "CUSTOMER_WHISPER", custom_id="customer-whisper-id")
+        hooked_flow(flows, "Agent whisper", "AGENT_WHISPER", custom_id="agent-whisper-id")
+        placeholders = {"${F:acme_customer_whisper_AUTO:F}": "customer-whisper-id",
+                        "${F:acme_agent_whisper_AUTO:F}": "agent-whisper-id"}
+    sim = flows.simulator(flows.corpus_path(ACME_QUEUE_TRANSFER), placeholders=placeholders,
                           instance={"flow_types": {ACME_QUEUE_TRANSFER: "QUEUE_TRANSFER"}})
     result = sim.run(ACME_QUEUE_TRANSFER)
 

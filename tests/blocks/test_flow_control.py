@@ -470,14 +470,15 @@ OUTBOUND = "aws-samples__sample-amazon-connect-outbound-call__{}"
 
 def test_corpus_bootstrap_transfers_to_its_main_flow(flows: FlowFactory) -> None:
     # The sample names its targets with {{contactFlows.X.arn}} placeholders: stand-ins by name.
-    flows.make("{{contactFlows.RulesEngineMain.arn}}", [
+    flows.make("RulesEngineMain", [
         flows.set_attributes("Main reached", {"lang": "$.LanguageCode"}, "Main done"),
     ], flow_type="CONTACT_FLOW")
-    sim = flows.simulator(flows.corpus_path(BOOTSTRAP))
+    sim = flows.simulator(flows.corpus_path(BOOTSTRAP),
+                          placeholders={"{{contactFlows.RulesEngineMain.arn}}": "RulesEngineMain"})
     result = sim.run(BOOTSTRAP)
 
     assert result.branch("6e386875") == "Success"
-    assert result.flows == [BOOTSTRAP, "{{contactFlows.RulesEngineMain.arn}}"]
+    assert result.flows == [BOOTSTRAP, "RulesEngineMain"]
     assert result.attributes == {"lang": "en-AU"}  # set by UpdateContactData before the transfer
 
 
