@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,10 @@ from .blocks import default_registry
 from .blocks.registry import BlockRegistry
 from .config_files import find_settings
 from .engine.compare import OPERATORS
+from .engine.context import RunContext
+from .engine.values import is_reference
 from .errors import ConnectflowError
+from .flow.library import FlowLibrary, arn_id
 from .flow.loaders import load_path
 from .flow.model import Flow
 
@@ -44,9 +47,44 @@ def structure_errors(flow: Flow, registry: BlockRegistry) -> tuple[list[dict[str
     return errors, warnings
 
 
-def validate(paths: Sequence[Path], registry: BlockRegistry) -> list[dict[str, Any]]:
+# Parameters that name another flow or module, by action type.
+FLOW_REFERENCES: dict[str, tuple[str, ...]] = {
+    "TransferToFlow": ("ContactFlowId",),
+    "InvokeFlowModule": ("FlowModuleId",),
+    "CreateTask": ("ContactFlowId",),
+    "UpdateContactEventHooks": ("EventHooks",),
+}
+
+
+def reference_warnings(flow: Flow, library: FlowLibrary, external: Collection[str]) -> list[str]:
+    """Static references to flows or modules that are neither loaded nor declared external (a
+    reference from an attribute is only known at run time; placeholders are reported already)."""
+    warnings = []
+    for action in flow.actions.values():
+        for parameter in FLOW_REFERENCES.get(action.type, ()):
+            value = action.parameters.get(parameter)
+            refs = list(value.values()) if isinstance(value, dict) else [value]
+            for ref in refs:
+                if not isinstance(ref, str) or not ref or is_reference(ref) or action.unresolved:
+                    continue
+                if ref in external or arn_id(ref) in external:
+                    continue
+                display = RunContext.display_name(action, parameter)
+                if library.resolve_reference(ref, display) is None and not (display and display in external):
+                    shown = f"{ref} ({display})" if display else ref
+                    warnings.append(
+                        f"action {action.identifier!r} ({action.type}): {parameter} names {shown}, which is not "
+                        "loaded nor declared external (--external, or external_flows in [tool.connectflow])"
+                    )
+    return warnings
+
+
+def validate(
+    paths: Sequence[Path], registry: BlockRegistry, external: Collection[str] = ()
+) -> list[dict[str, Any]]:
     """Per file: its flows, load and structure errors, warnings and action types no block handles."""
     report = load_path(list(paths))
+    library = FlowLibrary(report.flows, report)
     files: list[dict[str, Any]] = []
     for file in report.files:
         if file.skipped:
@@ -57,7 +95,7 @@ def validate(paths: Sequence[Path], registry: BlockRegistry) -> list[dict[str, A
         for flow in file.flows:
             flow_errors, flow_warnings = structure_errors(flow, registry)
             errors += flow_errors
-            warnings += flow_warnings
+            warnings += flow_warnings + reference_warnings(flow, library, external)
         files.append({
             "file": str(file.path),
             "flows": [
@@ -72,7 +110,9 @@ def validate(paths: Sequence[Path], registry: BlockRegistry) -> list[dict[str, A
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    files = validate([Path(p) for p in args.paths], default_registry())
+    settings = find_settings(Path.cwd())
+    external = [*(args.external or []), *settings.tool.get("external_flows", [])]
+    files = validate([Path(p) for p in args.paths], default_registry(), external)
     if args.format == "json":
         print(json.dumps(files, indent=2))
     else:
@@ -188,6 +228,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = sub.add_parser("validate", help="check that flow files load and every action type is supported")
     p.add_argument("paths", nargs="+")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--external", action="append", metavar="FLOW",
+                   help="a flow or module (name, Id or ARN) deployed elsewhere: references to it are fine")
     p.set_defaults(func=_cmd_validate)
     p = sub.add_parser("run", help="run scenario files outside pytest, with the same output")
     p.add_argument("files", nargs="+")

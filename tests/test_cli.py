@@ -102,3 +102,67 @@ def test_validate_reports_structure_and_parameter_errors(tmp_path: Path, capsys:
         "action 'Lookup' (InvokeLambdaFunction): parameter LambdaFunctionARN is empty: the block takes its Error "
         "branch when it runs"
     ]
+
+
+def _hop_flow(target: str) -> dict[str, object]:
+    return {
+        "Version": "2019-10-30", "StartAction": "Go", "Metadata": {"name": "Hop"},
+        "Actions": [
+            {"Identifier": "Go", "Type": "TransferToFlow", "Parameters": {"ContactFlowId": target},
+             "Transitions": {"NextAction": "Bye", "Errors": [{"NextAction": "Bye", "ErrorType": "NoMatchingError"}]}},
+            {"Identifier": "Bye", "Type": "DisconnectParticipant", "Parameters": {}, "Transitions": {}},
+        ],
+    }
+
+
+def test_validate_warns_about_flows_neither_loaded_nor_external(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arn = "arn:aws:connect:us-east-1:1:instance/i/contact-flow/elsewhere"
+    (tmp_path / "hop.json").write_text(json.dumps(_hop_flow(arn)))
+    assert main(["validate", str(tmp_path), "--format", "json"]) == 0  # a warning, not an error
+    [report] = json.loads(capsys.readouterr().out)
+    assert report["warnings"] == [
+        f"action 'Go' (TransferToFlow): ContactFlowId names {arn}, which is not loaded nor declared external "
+        "(--external, or external_flows in [tool.connectflow])"
+    ]
+    main(["validate", str(tmp_path), "--format", "json", "--external", "elsewhere"])
+    assert json.loads(capsys.readouterr().out)[0]["warnings"] == []
+
+
+def test_validate_reads_external_flows_from_pyproject(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "hop.json").write_text(json.dumps(_hop_flow("arn:aws:connect:::instance/i/contact-flow/x1")))
+    (tmp_path / "pyproject.toml").write_text('[tool.connectflow]\nexternal_flows = ["x1"]\n')
+    monkeypatch.chdir(tmp_path)
+    main(["validate", ".", "--format", "json"])
+    assert json.loads(capsys.readouterr().out)[0]["warnings"] == []
+
+
+# Every action type the Flow language reference documents (Contact actions, Flow control actions,
+# Interactions, Participant actions), and those only the corpus and the Admin Guide show.
+DOCUMENTED_ACTION_TYPES = """
+CompleteOutboundCall CreateCase CreateTask CreateWisdomSession DequeueContactAndTransferToQueue
+EndFlowModuleExecution GetCase InvokeFlowModule TagContact TransferContactToAgent TransferContactToQueue
+UnTagContact UpdateCase UpdateContactAttributes UpdateContactCallbackNumber UpdateContactData
+UpdateContactEventHooks UpdateContactMediaStreamingBehavior UpdateContactRecordingBehavior ResumeContact
+UpdateContactRoutingBehavior UpdateContactTargetQueue UpdateContactTextToSpeechVoice
+UpdatePreviousContactParticipantState CheckHoursOfOperation CheckMetricData CheckOutboundCallStatus
+CheckVoiceId Compare DistributeByPercentage EndFlowExecution GetMetricData Loop StartVoiceIdStream
+TransferToFlow UpdateFlowAttributes UpdateFlowLoggingBehavior UpdateRoutingCriteria Wait
+AssociateContactToCustomerProfile CreateCallbackContact CreateCustomerProfile InvokeLambdaFunction
+GetCustomerProfile GetCustomerProfileObject GetCalculatedAttributesForCustomerProfile UpdateCustomerProfile
+ConnectParticipantWithLexBot DisconnectParticipant GetParticipantInput MessageParticipant
+MessageParticipantIteratively ShowView CheckSegmentMembershipForCustomerProfile CreateContact
+CreatePersistentContactAssociation RenderMessageTemplate StartOutboundChatContact StartOutboundEmailContact
+TransferParticipantToThirdParty UpdateContactMediaProcessing UpdateContactRecordingAndAnalyticsBehavior
+UpdateContactRoutingCriteria
+""".split()
+
+
+def test_every_documented_action_type_has_a_block_and_a_row_in_the_support_table() -> None:
+    registry = default_registry()
+    assert [t for t in DOCUMENTED_ACTION_TYPES if t not in registry] == []
+    page = (DOCS / "blocks.md").read_text("utf-8")
+    assert [t for t in DOCUMENTED_ACTION_TYPES if f"| `{t}` |" not in page] == []
