@@ -139,6 +139,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         instance_file=(settings.root / instance) if instance else None,
         max_steps=args.max_steps or int(settings.value("connectflow_max_steps", "1000") or 1000),
         seed=settings.value("connectflow_seed", "0") or "0",
+        strict_mocks=str(settings.value("connectflow_strict_mocks", "false")).lower() in ("true", "1", "yes"),
     )
     passed = failed = 0
     for name in args.files:
@@ -161,7 +162,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 failed += 1
                 continue
             outcome = run_scenario(scenario, library, instance_layers=layers, max_steps=session.max_steps,
-                                   registry=session.registry, seed=session.seed)
+                                   registry=session.registry, seed=session.seed,
+                                   strict_mocks=session.strict_mocks)
             if outcome.passed:
                 passed += 1
                 print(f"PASSED {label}")

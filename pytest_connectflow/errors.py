@@ -84,5 +84,9 @@ class ScenarioError(ConnectflowError):
     """A scenario file or a scenario in it is malformed."""
 
 
+class ConnectflowWarning(UserWarning):
+    """Something worth knowing that does not fail a test (a mock no block used)."""
+
+
 class ConfigurationError(ConnectflowError):
     """An ini option, instance resources file or run argument is wrong."""

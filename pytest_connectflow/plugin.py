@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ import pytest
 from . import hookspecs
 from .blocks import default_registry
 from .engine.instance import Instance
-from .errors import ConnectflowError
+from .errors import ConnectflowError, ConnectflowWarning
 from .session import ConnectflowSession
 from .simulator import SimulatedContact, Simulator
 
@@ -33,11 +34,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--connectflow-instance", metavar="PATH", help="instance resources file (YAML)")
     group.addoption("--connectflow-max-steps", type=int, metavar="N", help="step budget per run (default 1000)")
     group.addoption("--connectflow-seed", metavar="SEED", help="seed of Distribute by percentage (default 0)")
+    group.addoption("--connectflow-strict-mocks", action="store_true", default=None,
+                    help="fail scenarios that declare mocks no block uses (default: a warning)")
     parser.addini("connectflow_flows", "flow files or folders for scenarios and the connectflow fixture", type="paths")
     parser.addini("connectflow_files", f"glob of scenario files (default {DEFAULT_FILES})", default=DEFAULT_FILES)
     parser.addini("connectflow_instance", "instance resources file (YAML, same schema as `instance:`)")
     parser.addini("connectflow_max_steps", "step budget per run (default 1000)", default="1000")
     parser.addini("connectflow_seed", "seed of Distribute by percentage, with the scenario id (default 0)", default="0")
+    parser.addini("connectflow_strict_mocks", "fail scenarios that declare mocks no block uses", type="bool",
+                  default=False)
 
 
 def _root(config: pytest.Config) -> Path:
@@ -59,6 +64,7 @@ def pytest_configure(config: pytest.Config) -> None:
         instance_file=_root(config) / instance if instance else None,
         max_steps=max_steps,
         seed=str(config.getoption("connectflow_seed") or config.getini("connectflow_seed")),
+        strict_mocks=bool(config.getoption("connectflow_strict_mocks") or config.getini("connectflow_strict_mocks")),
     )
 
 
@@ -125,10 +131,18 @@ class ScenarioItem(pytest.Item):
             registry=session.registry,
             seed=session.seed,
             handler_roots=(str(_root(self.config)),),
+            strict_mocks=session.strict_mocks,
         )
         trace = outcome.result.trace if outcome.result is not None else getattr(outcome.error, "trace", None)
         if trace is not None and trace.notes:
             self.user_properties.append((NOTES_PROPERTY, tuple(trace.notes)))
+        if outcome.result is not None and outcome.result.unused_mocks and not session.strict_mocks:
+            unused = ", ".join(outcome.result.unused_mocks)
+            warnings.warn(
+                ConnectflowWarning(f"{scenario.index.file}:{scenario.line}: scenario {scenario.name!r} declares mocks "
+                                   f"no block used: {unused}"),
+                stacklevel=1,
+            )
         if outcome.result is not None and outcome.result.trace.inputs_left:
             left = ", ".join(repr(i) for i in outcome.result.trace.inputs_left)
             self.add_report_section("call", "connectflow", f"inputs left over (not used by the flow): {left}")

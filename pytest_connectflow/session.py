@@ -22,6 +22,7 @@ class ConnectflowSession:
     instance_file: Path | None = None
     max_steps: int = 1000
     seed: str = "0"
+    strict_mocks: bool = False  # a mock no block used fails the scenario (else a warning)
     # keyed by the paths and the placeholders substituted in them (the same files can load twice)
     _libraries: dict[tuple[tuple[Path, ...], tuple[tuple[str, str], ...]], FlowLibrary] = field(default_factory=dict)
     _instance: Mapping[str, Any] | None = None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from .engine.trace import Step, Trace
 from .errors import AmbiguousNameError, ConfigurationError, ConnectflowError
 from .flow.library import BlockRef, FlowLibrary, load_library
 from .mocks import LambdaCall, Mocks, MockState
+from .mocks.schedule import parse_clock
 from .mocks.services import SERVICE_KINDS
 
 
@@ -125,6 +127,7 @@ class RunResult:
     contact: Contact
     library: FlowLibrary
     lambda_calls: tuple[LambdaCall, ...] = ()
+    unused_mocks: tuple[str, ...] = ()  # mocks.<kind>.<key> no block asked for
 
     @property
     def steps(self) -> list[Step]:
@@ -263,6 +266,7 @@ class Simulator:
         max_steps: int | None = None,
         mocks: Mapping[str, Any] | None = None,
         seed: str | int | None = None,
+        clock: str | datetime | None = None,
     ) -> RunResult:
         """Run `flow` (name, Id or ARN) for a contact.
 
@@ -270,6 +274,8 @@ class Simulator:
         kind by name, as the scenario `mocks:` key does (lambdas, hours, queues, distribution,
         lex, profiles, cases, voice_id, views, wisdom, call_progress, third_party, templates,
         wait). `seed` makes Distribute by percentage repeatable (default: the simulator's seed).
+        `clock` is the simulated time (ISO 8601 with an offset, or an aware datetime): hours of
+        operation schedules of the instance are checked against it.
         """
         __tracebackhide__ = True
         try:
@@ -279,6 +285,7 @@ class Simulator:
                 run_instance = instance if isinstance(instance, Instance) else Instance.from_dict(instance)
             state = MockState(build_mocks(mocks, lambdas=lambdas, hours=hours, handler_roots=self.handler_roots))
             built = (contact or SimulatedContact()).build(run_instance)
+            built.clock = parse_clock(clock) if clock is not None else None
             trace = run_flow(
                 self.library,
                 target,
@@ -298,7 +305,9 @@ class Simulator:
             # Re-raised from here so the user's traceback stops at their call, not in the engine.
             raise exc.with_traceback(None) from None
         self.notes.extend(trace.notes)
-        return RunResult(target.name, trace, built, self.library, tuple(state.lambda_calls))
+        return RunResult(
+            target.name, trace, built, self.library, tuple(state.lambda_calls), tuple(state.unused())
+        )
 
 
 __all__ = ["DIRECTIONS", "MediaStreamResult", "RunResult", "SimulatedContact", "Simulator"]

@@ -57,7 +57,9 @@ def _bot(ctx: RunContext, action: Action) -> tuple[str, list[str]] | str:
             alias_meta = (param_meta.get("LexV2Bot") or {}).get("AliasArn")
             if isinstance(alias_meta, dict):
                 names.append(alias_meta.get("lexV2BotName"))
-        keys = [arn, *[str(n) for n in names if isinstance(n, str) and n]]
+        # The instance resources file names bots by their alias ARN (lex_bots), before the console.
+        known = ctx.instance.find(ctx.instance.lex_bots, arn)
+        keys = [arn, *([known.name] if known else []), *[str(n) for n in names if isinstance(n, str) and n]]
         # The bot Id (…/bot-alias/BOTID/ALIASID) names the bot too when the console kept no name.
         parts = arn.split(":bot-alias/", 1)[-1].split("/")
         if len(parts) == 2 and parts[0]:

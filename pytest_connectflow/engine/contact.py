@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Literal
 
 CHANNELS = ("VOICE", "CHAT", "TASK", "EMAIL")
@@ -96,6 +97,7 @@ class Contact:
     media: MediaStream = field(default_factory=MediaStream)
     # Other namespaces written by blocks or the test: Metrics, Agent, Customer, Case, Views...
     data: dict[str, Any] = field(default_factory=dict)
+    clock: datetime | None = None  # the simulated time (scenario `clock`); None when not set
 
     def __post_init__(self) -> None:
         if self.initial_contact_id is None:

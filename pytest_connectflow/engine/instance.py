@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..flow.library import arn_id
+from ..mocks.schedule import Schedule, parse_schedule
 from .contact import QueueRef
 
 DEFAULT_INSTANCE_ARN = "arn:aws:connect:us-east-1:123456789012:instance/00000000-0000-4000-8000-00000000cafe"
@@ -14,31 +15,40 @@ DEFAULT_INSTANCE_ARN = "arn:aws:connect:us-east-1:123456789012:instance/00000000
 
 @dataclass(frozen=True)
 class Resource:
-    """A named instance resource (queue, hours, Lambda function): name with its ARN and Id."""
+    """A named instance resource (queue, hours, prompt, Lambda function, Lex bot): its name with
+    its ARN and Id, and what the kind adds."""
 
     name: str
     arn: str | None = None
     id: str | None = None
     hours: str | None = None  # queues: the name, Id or ARN of their hours of operation
+    schedule: Schedule | None = None  # hours: the weekly schedule, evaluated against the clock
+    duration: float | None = None  # prompts: seconds they play
+    alias_arn: str | None = None  # Lex bots: the alias ARN flows name
 
     def keys(self) -> set[str]:
         keys = {self.name}
-        if self.arn:
-            keys |= {self.arn, arn_id(self.arn)}
+        for arn in (self.arn, self.alias_arn):
+            if arn:
+                keys |= {arn, arn_id(arn)}
         if self.id:
             keys.add(self.id)
         return keys
 
 
-def _resources(raw: Mapping[str, Any] | None) -> dict[str, Resource]:
+def _resources(raw: Mapping[str, Any] | None, kind: str = "") -> dict[str, Resource]:
     out: dict[str, Resource] = {}
     for name, spec in (raw or {}).items():
         spec = spec or {}
+        duration = spec.get("duration")
         out[str(name)] = Resource(
             name=str(name),
             arn=spec.get("arn"),
             id=spec.get("id"),
             hours=spec.get("hours"),
+            schedule=parse_schedule(str(name), spec) if kind == "hours" else None,
+            duration=float(duration) if duration is not None else None,
+            alias_arn=spec.get("alias_arn"),
         )
     return out
 
@@ -51,6 +61,8 @@ class Instance:
     queues: Mapping[str, Resource] = field(default_factory=dict)
     hours: Mapping[str, Resource] = field(default_factory=dict)
     lambdas: Mapping[str, Resource] = field(default_factory=dict)
+    prompts: Mapping[str, Resource] = field(default_factory=dict)
+    lex_bots: Mapping[str, Resource] = field(default_factory=dict)
     flow_types: Mapping[str, str] = field(default_factory=dict)
     arn: str = DEFAULT_INSTANCE_ARN
     # Template placeholders (${QueueArn}, %%NAME%%...) → values; used when flows are loaded.
@@ -62,8 +74,10 @@ class Instance:
         return cls(
             live_media_streaming=bool(raw.get("live_media_streaming", True)),
             queues=_resources(raw.get("queues")),
-            hours=_resources(raw.get("hours")),
+            hours=_resources(raw.get("hours"), "hours"),
             lambdas=_resources(raw.get("lambdas")),
+            prompts=_resources(raw.get("prompts")),
+            lex_bots=_resources(raw.get("lex_bots")),
             flow_types=dict(raw.get("flow_types") or {}),
             arn=str(raw.get("arn") or DEFAULT_INSTANCE_ARN),
             placeholders={str(k): str(v) for k, v in (raw.get("placeholders") or {}).items()},

@@ -42,12 +42,18 @@ class LambdaCall:
     """One InvokeLambdaFunction run: what was sent and what came back."""
 
     block: str
-    function: str
+    function: str  # the mock key that answered
     parameters: Mapping[str, str]
     event: Mapping[str, Any]
     response: Any
     error: str | None
+    arn: str = ""  # the function as the flow named it (ARN, alias ARN or name)
 
+    def names(self) -> set[str]:
+        """Every name this call answers to: the mock key, the ARN, the function name."""
+        from ..engine.context import lambda_function_name
+
+        return {self.function, self.arn, lambda_function_name(self.arn)} - {""}
 
 @dataclass
 class MockState:
@@ -56,3 +62,10 @@ class MockState:
     service_call_counts: dict[str, int] = field(default_factory=dict)
     lambda_calls: list[LambdaCall] = field(default_factory=list)
     used: set[tuple[str, str]] = field(default_factory=set)  # (kind, key) of mocks used
+
+    def unused(self) -> list[str]:
+        """`mocks.<kind>.<key>` of every declared mock no block asked for."""
+        declared = [("lambdas", k) for k in self.mocks.lambdas] + [("hours", k) for k in self.mocks.hours]
+        declared += [("queues", k) for k in self.mocks.queues] + [("distribution", k) for k in self.mocks.distribution]
+        declared += [(kind, k) for kind, answers in self.mocks.services.items() for k in answers]
+        return [f"mocks.{kind}.{key}" for kind, key in declared if (kind, key) not in self.used]

@@ -60,6 +60,19 @@ def hours_open(ctx: RunContext, action: Action, hours_ref: str | None) -> bool:
         if name in mocks:
             ctx.mocks.used.add(("hours", name))
             return _is_open(name, mocks[name])
+    for name in tried:
+        resource = ctx.instance.find(ctx.instance.hours, name)
+        if resource is not None and resource.schedule is not None:
+            # No mock: the instance's weekly schedule decides, at the simulated time.
+            if ctx.contact.clock is None:
+                raise MissingMockError(
+                    f"{ctx.where(action)} checks hours {resource.name!r}, whose weekly schedule needs the "
+                    "time: set the scenario's clock (e.g. clock: 2026-11-24T09:30:00-05:00, clock= in Python) "
+                    "or mock the hours open or closed",
+                    kind="hours",
+                    key=resource.name,
+                )
+            return resource.schedule.is_open(ctx.contact.clock)
     what = f"hours {tried[0]!r}" if tried else "the hours of the contact's queue"
     raise MissingMockError(
         f"{ctx.where(action)} checks {what}, which has no mock; mock it (mocks.hours in a scenario, "

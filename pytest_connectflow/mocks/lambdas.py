@@ -245,7 +245,7 @@ def invoke(ctx: RunContext, action: Action, ref: str, parameters: dict[str, str]
         response = answer(state, key, mock, event, timeout)
         validated = validate_response(response, response_type)
     except LambdaFailed as failed:
-        state.lambda_calls.append(LambdaCall(action.identifier, key, parameters, event, response, str(failed)))
+        state.lambda_calls.append(LambdaCall(action.identifier, key, parameters, event, response, str(failed), ref))
         return None, str(failed)
-    state.lambda_calls.append(LambdaCall(action.identifier, key, parameters, event, validated, None))
+    state.lambda_calls.append(LambdaCall(action.identifier, key, parameters, event, validated, None, ref))
     return validated, ""

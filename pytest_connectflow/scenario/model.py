@@ -30,6 +30,7 @@ class Scenario:
     flow: str = ""
     channel: str = "VOICE"
     contact: Mapping[str, Any] = field(default_factory=dict)
+    clock: str | None = None
     attributes: Mapping[str, str] = field(default_factory=dict)
     inputs: tuple[str | None, ...] = ()
     lambdas: Mapping[str, Any] = field(default_factory=dict)

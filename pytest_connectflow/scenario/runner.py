@@ -11,6 +11,7 @@ from ..blocks.registry import BlockRegistry
 from ..engine.instance import Instance, merge_instance_dicts
 from ..errors import ConnectflowError
 from ..flow.library import FlowLibrary
+from ..mocks import LambdaCall
 from ..simulator import RunResult, SimulatedContact, Simulator, steps_matching
 from .model import Expectation, Scenario
 
@@ -53,6 +54,7 @@ def run_scenario(
     registry: BlockRegistry | None = None,
     seed: str = "0",
     handler_roots: tuple[str, ...] = (),
+    strict_mocks: bool = False,
 ) -> ScenarioOutcome:
     """Run the scenario's flow with its contact, inputs and mocks; compare every expectation."""
     outcome = ScenarioOutcome(scenario)
@@ -73,6 +75,7 @@ def run_scenario(
             hours=scenario.hours,
             mocks={"queues": scenario.queues, "distribution": scenario.distribution, **scenario.services},
             seed=f"{seed}:{scenario.file.name}::{scenario.name}",
+            clock=scenario.clock,
         )
     except ConnectflowError as exc:
         outcome.error = exc
@@ -82,6 +85,11 @@ def run_scenario(
         for mismatch in check(exp, result, library):
             mismatch.where, mismatch.source = _where(scenario, exp, mismatch.key)
             outcome.mismatches.append(mismatch)
+    if strict_mocks and result.unused_mocks:
+        outcome.mismatches.append(
+            Mismatch("mocks no block used (strict mocks)", "every mock used",
+                     ", ".join(result.unused_mocks), where=f"{scenario.index.file}:{scenario.line}")
+        )
     expected_end = scenario.expectation("ended")
     if result.ended == "error" and (expected_end is None or expected_end.value != "error"):
         if expected_end is None:
@@ -174,6 +182,31 @@ def _check_queue(value: str, result: RunResult, library: FlowLibrary) -> Mismatc
     return Mismatch("expect.queue", value, queue.name if queue else "no queue set")
 
 
+def _check_lambda_calls(value: list[dict[str, Any]], result: RunResult, library: FlowLibrary) -> Mismatch | None:
+    calls = result.lambda_calls
+
+    def fits(expected: Mapping[str, Any], call: LambdaCall) -> bool:
+        sent = call.parameters
+        return expected["function"] in call.names() and all(
+            sent.get(k) == v for k, v in (expected.get("parameters") or {}).items()
+        )
+
+    if len(value) == len(calls) and all(fits(e, c) for e, c in zip(value, calls, strict=True)):
+        return None
+
+    def show(function: str, parameters: Mapping[str, Any]) -> str:
+        return f"{function}({', '.join(f'{k}={v!r}' for k, v in parameters.items())})"
+
+    return Mismatch(
+        "expect.lambda_calls",
+        "[" + ", ".join(show(e["function"], e.get("parameters") or {}) for e in value) + "]",
+        "[" + ", ".join(show(c.function, c.parameters) for c in calls) + "]",
+        details=[
+            f"call {i + 1} at {c.block!r}" + (f" failed: {c.error}" if c.error else "") for i, c in enumerate(calls)
+        ],
+    )
+
+
 _CHECKS: dict[str, Callable[[Any, RunResult, FlowLibrary], Mismatch | list[Mismatch] | None]] = {
     "path": _check_path,
     "branches": _check_branches,
@@ -181,4 +214,5 @@ _CHECKS: dict[str, Callable[[Any, RunResult, FlowLibrary], Mismatch | list[Misma
     "attributes": _check_attributes,
     "ended": _check_ended,
     "queue": _check_queue,
+    "lambda_calls": _check_lambda_calls,
 }
