@@ -70,6 +70,8 @@ class RunContext:
         self.step = 0
         self.run_notes: list[str] = []
         self.random_draws: dict[str, int] = {}
+        # Set by `connectflow explore`: decides outside results instead of the mocks (runner.Decide).
+        self.decide: Any = None
 
     # the current flow run --------------------------------------------------------------------
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -24,10 +25,16 @@ if TYPE_CHECKING:
 DEFAULT_MAX_STEPS = 1000
 
 
+# Decides the outcome of a block whose result comes from outside the flow (its spec names mocks),
+# instead of the mocks: `connectflow explore` enumerates branches this way. None: run the block.
+Decide = Callable[["RunContext", Action, "BlockSpec"], "Outcome | None"]
+
+
 @dataclass(frozen=True)
 class RunSettings:
     max_steps: int = DEFAULT_MAX_STEPS
     seed: str = "0"  # Distribute by percentage draws from it (ini connectflow_seed + scenario id)
+    decide: Decide | None = None
 
 
 class _Stop(Exception):
@@ -76,6 +83,7 @@ def run_flow(
     ctx = RunContext(
         contact=contact, library=library, instance=instance, mocks=mocks, inputs=list(inputs or []), seed=settings.seed
     )
+    ctx.decide = settings.decide
     trace = Trace()
     start = runnable_start(flow)
     if flow.is_module:
@@ -171,6 +179,10 @@ def _execute(ctx: RunContext, spec: BlockSpec, action: Action) -> Outcome:
             return error(note=reason)
     if spec.flow_types is not None and ctx.flow_type not in spec.flow_types:
         return error(note=f"{action.type} is not allowed in a {ctx.flow_type} flow")
+    if ctx.decide is not None and spec.mocks:
+        decided: Outcome | None = ctx.decide(ctx, action, spec)
+        if decided is not None:
+            return decided
     return spec.run(ctx, action)
 
 
