@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..flow.library import FlowLibrary, arn_id
+from ..flow.library import FlowLibrary
 from ..flow.model import Action, Flow
-from . import values
+from . import names, values
 from .contact import Contact
 from .instance import Instance
 
@@ -171,35 +171,10 @@ class RunContext:
         return True, self.inputs.pop(0)
 
     # names -----------------------------------------------------------------------------------
-    @staticmethod
-    def display_name(action: Action, parameter: str) -> str | None:
-        """The resource name the console keeps in ActionMetadata for a parameter (never routing)."""
-        meta = action.metadata
-        for key in ("queue", "ContactFlow", "contactFlow", "Hours", "hoursOfOperation"):
-            entry = meta.get(key)
-            if isinstance(entry, dict) and isinstance(entry.get("text"), str) and entry["text"]:
-                return str(entry["text"])
-        if isinstance(meta.get("contactFlowModuleName"), str) and meta["contactFlowModuleName"]:
-            return str(meta["contactFlowModuleName"])
-        params = meta.get("parameters")
-        if isinstance(params, dict):
-            entry = params.get(parameter)
-            if isinstance(entry, dict) and isinstance(entry.get("displayName"), str) and entry["displayName"]:
-                return str(entry["displayName"])
-        return None
+    display_name = staticmethod(names.display_name)
 
     def resource_name(self, ref: str, action: Action, parameter: str, kind: str) -> str:
-        """A resource's name: the instance file, else the console's display text, else the last
-        segment of the ARN (the function name for a Lambda ARN)."""
-        resources = {"queue": self.instance.queues, "hours": self.instance.hours}.get(kind)
-        if kind == "lambda":
-            found = self.instance.find(self.instance.lambdas, ref)
-            return found.name if found else lambda_function_name(ref)
-        if resources is not None:
-            found = self.instance.find(resources, ref)
-            if found:
-                return found.name
-        return self.display_name(action, parameter) or arn_id(ref)
+        return names.resource_name(self.instance, ref, action, parameter, kind)
 
     def resolve_flow(self, ref: str | None, action: Action, parameter: str) -> Flow | None:
         return self.library.resolve_reference(ref or "", self.display_name(action, parameter))
@@ -211,8 +186,4 @@ class RunContext:
         self.run_notes.append(text)
 
 
-def lambda_function_name(ref: str) -> str:
-    """`arn:aws:lambda:REGION:ACCOUNT:function:NAME[:ALIAS]` → NAME; a plain name stays."""
-    if ref.startswith("arn:") and ":function:" in ref:
-        return ref.split(":function:", 1)[1].split(":", 1)[0]
-    return ref
+lambda_function_name = names.lambda_function_name

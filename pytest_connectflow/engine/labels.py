@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ..flow.library import arn_id
 from ..flow.model import Action
-
-if TYPE_CHECKING:
-    from .context import RunContext
+from .instance import Instance
+from .names import resource_name
 
 _MAX = 40
 
@@ -18,7 +15,8 @@ def _short(text: str) -> str:
     return text if len(text) <= _MAX else text[: _MAX - 1] + "…"
 
 
-def label(action: Action, ctx: RunContext | None = None) -> str:
+def label(action: Action, instance: Instance | None = None) -> str:
+    """A short label of a block (computed only when a trace is shown)."""
     p = action.parameters
     t = action.type
     if t == "UpdateContactMediaStreamingBehavior":
@@ -26,17 +24,15 @@ def label(action: Action, ctx: RunContext | None = None) -> str:
         return "Start media streaming" if state == "Enabled" else "Stop media streaming" if state == "Disabled" else ""
     if t == "InvokeLambdaFunction":
         ref = str(p.get("LambdaFunctionARN", ""))
-        if ctx is not None and ref and not ref.startswith("$"):
-            return _short(ctx.resource_name(ref, action, "LambdaFunctionARN", "lambda"))
+        if ref and not ref.startswith("$"):
+            return _short(resource_name(instance, ref, action, "LambdaFunctionARN", "lambda"))
         return _short(ref.split(":function:")[-1].split(":")[0])
     for key, param in (("queue", "QueueId"), ("flow", "ContactFlowId"), ("flow", "FlowModuleId"),
                        ("hours", "HoursOfOperationId")):
         value = p.get(param)
         if isinstance(value, str) and value:
             ref = value
-            display: str | None = None
-            if ctx is not None:
-                display = ctx.resource_name(ref, action, param, key) if not ref.startswith("$") else None
+            display = None if ref.startswith("$") else resource_name(instance, ref, action, param, key)
             return _short(display or (ref if ref.startswith("$") else arn_id(ref)))
     for key in ("Text", "SSML"):
         value = p.get(key)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from ..flow.model import Flow
@@ -19,8 +18,7 @@ Ending = Literal[
 ]
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     """`next`: take NextAction (Success). `error`: take the ErrorType's branch. `result`: test the
     Conditions with `value`. `end`: the run ends (`ended`). `transfer_flow`/`invoke_module`: go on in
     `flow`. `module_return`: back to the caller of the module. `note` goes into the trace."""
@@ -31,6 +29,7 @@ class Outcome:
     ended: Ending | None = None
     flow: Flow | None = None
     note: str = ""
+    # A NamedTuple, not a dataclass: one is made per block run, and tuples are the cheapest to make.
 
 
 def success(note: str = "") -> Outcome:

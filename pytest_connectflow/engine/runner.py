@@ -14,7 +14,6 @@ from . import compare
 from .contact import Contact, MediaStreamEvent
 from .context import MODULE_LOCAL_DATA, Frame, RunContext, flow_type_of
 from .instance import Instance
-from .labels import label
 from .outcome import Outcome, error, success
 from .trace import Step, Trace
 
@@ -84,7 +83,7 @@ def run_flow(
         contact=contact, library=library, instance=instance, mocks=mocks, inputs=list(inputs or []), seed=settings.seed
     )
     ctx.decide = settings.decide
-    trace = Trace()
+    trace = Trace(instance=instance)
     start = runnable_start(flow)
     if flow.is_module:
         ftype = flow_type or "CONTACT_FLOW"  # a module run on its own follows an inbound caller
@@ -149,18 +148,10 @@ def _loop(ctx: RunContext, action: Action, registry: BlockRegistry, trace: Trace
             check_placeholders(frame.flow, action, ctx.mocks.mocks.keys())
         outcome = _execute(ctx, spec, action)
         branch, target = _route(ctx, action, outcome, trace)
+        flow = frame.flow
         trace.steps.append(
-            Step(
-                index=ctx.step,
-                flow=frame.flow.name,
-                flow_type=frame.flow_type,
-                identifier=action.identifier,
-                action_type=action.type,
-                branch=branch,
-                label=label(action, ctx),
-                note=outcome.note,
-                module=frame.is_module,
-            )
+            Step(ctx.step, flow.name, frame.flow_type, action.identifier, action.type, branch, outcome.note,
+                 flow.is_module, action)
         )
         if isinstance(target, _Stop):
             raise target

@@ -4,25 +4,37 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NamedTuple
+
+from .labels import label
+
+if TYPE_CHECKING:
+    from ..flow.model import Action
+    from .instance import Instance
 
 
-@dataclass(frozen=True)
-class Step:
-    """One block run. `branch` is None when the run stopped inside the block."""
+class Step(NamedTuple):
+    """One block run. `branch` is None when the run stopped inside the block. (A NamedTuple: one
+    is made per block run, and tuples are the cheapest immutable records to make.)"""
 
-    index: int
+    number: int  # the step number, from 1
     flow: str
     flow_type: str
     identifier: str
     action_type: str
     branch: str | None
-    label: str = ""
     note: str = ""
     module: bool = False
+    action: Action | None = None
 
     @property
     def qualified(self) -> str:
         return f"{self.flow}/{self.identifier}"
+
+    @property
+    def label(self) -> str:
+        """A short label: the prompt text, the Lambda or queue name (computed when asked for)."""
+        return label(self.action) if self.action is not None else ""
 
 
 @dataclass
@@ -33,6 +45,7 @@ class Trace:
     reason: str = ""  # why the run ended in error, or other end notes
     notes: list[str] = field(default_factory=list)  # run-level notes (unresolved references...)
     inputs_left: list[str | None] = field(default_factory=list)
+    instance: Instance | None = None  # names resources in the labels of `table`
 
     def repeating_blocks(self, top: int = 5) -> list[tuple[str, int]]:
         counts = Counter(step.qualified for step in self.steps)
@@ -52,11 +65,12 @@ class Trace:
         rows = [("step", "flow", "block", "action type", "branch")]
         shown = self.steps if len(self.steps) <= limit else self.steps[: limit // 2] + self.steps[-limit // 2 :]
         for step in shown:
-            block = step.identifier + (f" [{step.label}]" if step.label else "")
+            text = label(step.action, self.instance) if step.action is not None else ""
+            block = step.identifier + (f" [{text}]" if text else "")
             branch = step.branch if step.branch is not None else "(interrupted)"
             if step.note:
                 branch += f"  ({step.note})"
-            rows.append((str(step.index), step.flow, block, step.action_type, branch))
+            rows.append((str(step.number), step.flow, block, step.action_type, branch))
         widths = [max(len(r[i]) for r in rows) for i in range(4)]
         lines = ["  ".join(r[i].ljust(widths[i]) for i in range(4)) + "  " + r[4] for r in rows]
         if len(shown) < len(self.steps):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from typing import Any
 
 # `$.` then segments: dot segments of letters, digits, `_` and `-`; or bracket segments `['...']`.
@@ -20,7 +21,13 @@ _PART_RE = re.compile(r"\.([A-Za-z0-9_-]+)|\.?\[\s*'([^']*)'\s*\]|\.?\[\s*\"([^\
 
 def split_reference(ref: str) -> list[str]:
     """`$.Attributes['my key'].x` → ['Attributes', 'my key', 'x']."""
-    return [next(g for g in m.groups() if g is not None) for m in _PART_RE.finditer(ref[1:])]
+    return list(_split(ref))
+
+
+@lru_cache(maxsize=8192)
+def _split(ref: str) -> tuple[str, ...]:
+    # Flows hold a bounded set of reference texts: parse each once per process.
+    return tuple(next(g for g in m.groups() if g is not None) for m in _PART_RE.finditer(ref[1:]))
 
 
 def is_reference(value: Any) -> bool:
