@@ -22,10 +22,7 @@ _ALIAS_OF = {real: alias for alias, real in BRANCH_ALIASES.items() if alias != "
 
 def branch_names_of(action: Action | None) -> list[str]:
     """The branch names a block's conditions take (operand, or Operator:operand if shared)."""
-    if action is None:
-        return []
-    operands = [c.operand for c in action.conditions]
-    return [f"{c.operator}:{c.operand}" if operands.count(c.operand) > 1 else c.operand for c in action.conditions]
+    return list(action.branch_names) if action is not None else []
 
 
 def canonical_branch(expected: str, action: Action | None) -> str:

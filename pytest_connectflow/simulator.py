@@ -127,7 +127,12 @@ class RunResult:
     contact: Contact
     library: FlowLibrary
     lambda_calls: tuple[LambdaCall, ...] = ()
-    unused_mocks: tuple[str, ...] = ()  # mocks.<kind>.<key> no block asked for
+    mock_state: MockState | None = None
+
+    @property
+    def unused_mocks(self) -> tuple[str, ...]:
+        """`mocks.<kind>.<key>` of every mock no block asked for."""
+        return tuple(self.mock_state.unused()) if self.mock_state is not None else ()
 
     @property
     def steps(self) -> list[Step]:
@@ -206,6 +211,8 @@ def build_mocks(
     handler_roots: Sequence[str] = (),
 ) -> Mocks:
     """Mocks from the `mocks` map (any kind) plus the `lambdas` and `hours` shortcuts."""
+    if not mocks and not lambdas and not hours:
+        return Mocks(handler_roots=tuple(handler_roots))
     given = dict(mocks or {})
     unknown = set(given) - {"lambdas", "hours", "queues", "distribution"} - set(SERVICE_KINDS)
     if unknown:
@@ -305,9 +312,7 @@ class Simulator:
             # Re-raised from here so the user's traceback stops at their call, not in the engine.
             raise exc.with_traceback(None) from None
         self.notes.extend(trace.notes)
-        return RunResult(
-            target.name, trace, built, self.library, tuple(state.lambda_calls), tuple(state.unused())
-        )
+        return RunResult(target.name, trace, built, self.library, tuple(state.lambda_calls), state)
 
 
 __all__ = ["DIRECTIONS", "MediaStreamResult", "RunResult", "SimulatedContact", "Simulator"]

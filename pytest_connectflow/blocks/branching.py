@@ -40,13 +40,6 @@ def run_loop(ctx: RunContext, action: Action) -> Outcome:
 DEFAULT_ALIASES = ("NoMatchingCondition", "Default", "No match")
 
 
-def _branch_names(action: Action) -> list[str]:
-    """Branch name per condition as the engine names them: the operand, or `Operator:operand`
-    when two conditions share an operand (DESIGN.md "Branches")."""
-    operands = [c.operand for c in action.conditions]
-    return [f"{c.operator}:{c.operand}" if operands.count(c.operand) > 1 else c.operand for c in action.conditions]
-
-
 def _first_match(action: Action, value: str) -> int | None:
     """The index of the condition the engine takes for `value`, None for NoMatchingCondition."""
     for index, condition in enumerate(action.conditions):
@@ -81,7 +74,7 @@ def run_distribute(ctx: RunContext, action: Action) -> Outcome:
     if forced is None:
         draw = ctx.random(action).randint(1, 100)
         return result(str(draw), f"drew {draw}")
-    names = _branch_names(action)
+    names = list(action.branch_names)
     operands = [c.operand for c in action.conditions]
     # A condition operand or branch name wins over the console alias (DESIGN.md "Branches").
     if forced in names:

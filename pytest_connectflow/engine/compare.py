@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 
+@lru_cache(maxsize=8192)
 def _number(text: str) -> Decimal | None:
     try:
         value = Decimal(text.strip())

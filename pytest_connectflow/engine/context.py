@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -90,12 +90,14 @@ class RunContext:
         return f"block {action.identifier!r} ({action.type}) of flow {self.flow.name!r} at {self.flow.where(action)}"
 
     # values ----------------------------------------------------------------------------------
-    def lookup(self, parts: list[str]) -> Any:
+    def lookup(self, parts: Sequence[str]) -> Any:
         """The value a reference points at, or None when unset."""
         if not parts:
             return None
-        head, rest = parts[0], parts[1:]
         c = self.contact
+        if len(parts) == 2 and parts[0] == "Attributes":  # the common case, kept cheap
+            return c.attributes.get(parts[1])
+        head, rest = parts[0], parts[1:]
         if head == "Attributes":
             return values.walk(c.attributes, rest)
         if head == "FlowAttributes":

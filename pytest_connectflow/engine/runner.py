@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ..mocks import MockState
 
 DEFAULT_MAX_STEPS = 1000
+new_step = tuple.__new__  # Step(...) with positional fields, the cheapest way to make one per block
 
 
 # Decides the outcome of a block whose result comes from outside the flow (its spec names mocks),
@@ -128,31 +129,47 @@ def _end_media_stream(ctx: RunContext, trace: Trace) -> None:
 
 
 def _loop(ctx: RunContext, action: Action, registry: BlockRegistry, trace: Trace, max_steps: int) -> None:
+    # The hot loop of every run: names are bound to locals once, and the common case (a block
+    # that takes Success to a block of the same flow) skips the general routing.
+    append = trace.steps.append
+    frames = ctx.frames
+    get_spec = registry.get
+    step = ctx.step
     while True:
-        if ctx.step >= max_steps:
+        if step >= max_steps:
             repeats = ", ".join(f"{name} ({n} times)" for name, n in trace.repeating_blocks())
             raise StepBudgetExceeded(
                 f"the run went past its step budget of {max_steps} blocks; "
                 f"these blocks repeat: {repeats or 'none'} (a loop with no exit?)"
             )
-        ctx.step += 1
-        frame = ctx.frame
-        spec = registry.get(action.type)
+        step += 1
+        ctx.step = step
+        frame = frames[-1]
+        flow = frame.flow
+        spec = get_spec(action.type)
         if spec is None:
             raise UnsupportedActionError(
                 f"action type {action.type!r} of block {action.identifier!r} in flow "
-                f"{frame.flow.name!r} is not supported by any block",
-                where=frame.flow.where(action),
+                f"{flow.name!r} is not supported by any block",
+                where=flow.where(action),
             )
         if action.unresolved:  # a block holding an unresolved placeholder cannot run, unless mocked
-            check_placeholders(frame.flow, action, ctx.mocks.mocks.keys())
-        outcome = _execute(ctx, spec, action)
-        branch, target = _route(ctx, action, outcome, trace)
-        flow = frame.flow
-        trace.steps.append(
-            Step(ctx.step, flow.name, frame.flow_type, action.identifier, action.type, branch, outcome.note,
-                 flow.is_module, action)
-        )
+            check_placeholders(flow, action, ctx.mocks.mocks.keys())
+        # The checks of _execute, inlined for the common case: allowed channel, no precheck.
+        if ctx.contact.channel in spec.channels and spec.precheck is None and ctx.decide is None and (
+            spec.flow_types is None or frame.flow_type in spec.flow_types
+        ):
+            outcome = spec.run(ctx, action)
+        else:
+            outcome = _execute(ctx, spec, action)
+        target: Action | _Stop | None = None
+        if outcome.kind == "next" and action.next_action:
+            branch: str | None = "Success"
+            target = flow.actions.get(action.next_action)
+        if target is None:
+            branch, target = _route(ctx, action, outcome, trace)
+        append(new_step(Step, (step, flow.name, frame.flow_type, action.identifier, action.type, branch,
+                               outcome.note, flow.is_module, action)))
         if isinstance(target, _Stop):
             raise target
         action = target
@@ -177,15 +194,6 @@ def _execute(ctx: RunContext, spec: BlockSpec, action: Action) -> Outcome:
     return spec.run(ctx, action)
 
 
-def _branch_names(action: Action) -> list[str]:
-    """Branch name per condition: its operand, or `Operator:operand` when operands repeat."""
-    operands = [c.operand for c in action.conditions]
-    return [
-        f"{c.operator}:{c.operand}" if operands.count(c.operand) > 1 else c.operand
-        for c in action.conditions
-    ]
-
-
 def _route(ctx: RunContext, action: Action, outcome: Outcome, trace: Trace) -> tuple[str | None, Action | _Stop]:
     kind = outcome.kind
     if kind == "next":
@@ -193,8 +201,7 @@ def _route(ctx: RunContext, action: Action, outcome: Outcome, trace: Trace) -> t
     if kind == "error":
         return _error_route(ctx, action, outcome.error_type or "NoMatchingError", outcome.note)
     if kind == "result":
-        names = _branch_names(action)
-        for name, condition in zip(names, action.conditions, strict=True):
+        for name, condition in zip(action.branch_names, action.conditions, strict=True):
             try:
                 hit = compare.matches(condition.operator, outcome.value, condition.operand)
             except KeyError:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -51,7 +51,7 @@ def to_text(value: Any) -> str | None:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
-def walk(root: Any, parts: list[str]) -> Any:
+def walk(root: Any, parts: Sequence[str]) -> Any:
     """Follow keys (and list indexes) into nested data; None when a key is missing."""
     node = root
     for part in parts:
@@ -66,28 +66,49 @@ def walk(root: Any, parts: list[str]) -> Any:
     return node
 
 
-Lookup = Callable[[list[str]], Any]
+Lookup = Callable[[Sequence[str]], Any]
 
 
 def resolve(value: Any, lookup: Lookup) -> str | None:
     """A parameter value: a whole reference resolves to its value (None when unset); text with
     embedded references renders them (unset → empty string); other values become strings."""
     if isinstance(value, str):
-        stripped = value.strip()
-        if stripped.startswith("$") and REFERENCE_RE.fullmatch(stripped):
-            return to_text(lookup(split_reference(stripped)))
-        if "$" in value:
-            return render(value, lookup)
-        return value
+        if "$" not in value:
+            return value
+        whole = _whole_reference(value)
+        if whole is not None:
+            return to_text(lookup(whole))
+        return render(value, lookup)
     return to_text(value)
+
+
+@lru_cache(maxsize=8192)
+def _whole_reference(value: str) -> tuple[str, ...] | None:
+    stripped = value.strip()
+    if stripped.startswith("$") and REFERENCE_RE.fullmatch(stripped):
+        return _split(stripped)
+    return None
+
+
+@lru_cache(maxsize=8192)
+def _template(text: str) -> tuple[tuple[str, tuple[str, ...] | None], ...]:
+    """Text cut once into literal pieces and references: (literal, None) or ("", parts)."""
+    pieces: list[tuple[str, tuple[str, ...] | None]] = []
+    position = 0
+    for match in REFERENCE_RE.finditer(text):
+        if match.start() > position:
+            pieces.append((text[position : match.start()], None))
+        pieces.append(("", _split(match.group(0))))
+        position = match.end()
+    if position < len(text):
+        pieces.append((text[position:], None))
+    return tuple(pieces)
 
 
 def render(text: str, lookup: Lookup) -> str:
     """Text with every embedded reference replaced by its value (unset → empty string)."""
     if "$" not in text:
         return text
-
-    def substitute(match: re.Match[str]) -> str:
-        return to_text(lookup(split_reference(match.group(0)))) or ""
-
-    return REFERENCE_RE.sub(substitute, text)
+    return "".join(
+        literal if parts is None else (to_text(lookup(parts)) or "") for literal, parts in _template(text)
+    )

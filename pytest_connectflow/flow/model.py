@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +74,15 @@ class Action:
     # (where, placeholder) left unresolved in Parameters or operands; running the block is an
     # error (flow.placeholders.check_placeholders), loading it only a warning.
     unresolved: tuple[tuple[str, str], ...] = ()
+
+    @cached_property
+    def branch_names(self) -> tuple[str, ...]:
+        """Branch name per condition: its operand, or `Operator:operand` when operands repeat
+        (computed once per action)."""
+        operands = [c.operand for c in self.conditions]
+        return tuple(
+            f"{c.operator}:{c.operand}" if operands.count(c.operand) > 1 else c.operand for c in self.conditions
+        )
 
     def error_target(self, error_type: str) -> tuple[str, str] | None:
         """The (ErrorType, NextAction) taken for `error_type`: its own entry, else NoMatchingError."""
