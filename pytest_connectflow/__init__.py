@@ -1,31 +1,48 @@
-"""pytest-connectflow: test Amazon Connect contact flows offline, in milliseconds, from pytest."""
+"""pytest-connectflow: test Amazon Connect contact flows offline, in milliseconds, from pytest.
+
+The public API is re-exported here. Names are imported on first use (PEP 562): pytest imports
+this package for the plugin in every run, and a run without flows should not pay for the engine.
+"""
 
 from __future__ import annotations
 
-from .assertions import ConnectflowAssertionError, assert_branch_taken, assert_stream_state
-from .blocks.registry import BlockRegistry, BlockSpec
-from .engine.contact import MediaStreamEvent
-from .engine.instance import Instance
-from .engine.trace import Step, Trace
-from .errors import (
-    AmbiguousNameError,
-    BlockNotFoundError,
-    ConfigurationError,
-    ConnectflowError,
-    FlowDefectError,
-    FlowLoadError,
-    FlowNotFoundError,
-    MissingMockError,
-    MockError,
-    ScenarioError,
-    StepBudgetExceeded,
-    UnsupportedActionError,
-)
-from .flow.library import FlowLibrary, load_library
-from .mocks import LambdaCall
-from .simulator import MediaStreamResult, RunResult, SimulatedContact, Simulator
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+# Public name → the module that defines it.
+_EXPORTS = {
+    "ConnectflowAssertionError": "assertions",
+    "assert_branch_taken": "assertions",
+    "assert_stream_state": "assertions",
+    "BlockRegistry": "blocks.registry",
+    "BlockSpec": "blocks.registry",
+    "MediaStreamEvent": "engine.contact",
+    "Instance": "engine.instance",
+    "Step": "engine.trace",
+    "Trace": "engine.trace",
+    "AmbiguousNameError": "errors",
+    "BlockNotFoundError": "errors",
+    "ConfigurationError": "errors",
+    "ConnectflowError": "errors",
+    "ConnectflowWarning": "errors",
+    "FlowDefectError": "errors",
+    "FlowLoadError": "errors",
+    "FlowNotFoundError": "errors",
+    "MissingMockError": "errors",
+    "MockError": "errors",
+    "ScenarioError": "errors",
+    "StepBudgetExceeded": "errors",
+    "UnsupportedActionError": "errors",
+    "FlowLibrary": "flow.library",
+    "load_library": "flow.library",
+    "LambdaCall": "mocks",
+    "MediaStreamResult": "simulator",
+    "RunResult": "simulator",
+    "SimulatedContact": "simulator",
+    "Simulator": "simulator",
+}
 
 __all__ = [
     "AmbiguousNameError",
@@ -35,6 +52,7 @@ __all__ = [
     "ConfigurationError",
     "ConnectflowAssertionError",
     "ConnectflowError",
+    "ConnectflowWarning",
     "FlowDefectError",
     "FlowLibrary",
     "FlowLoadError",
@@ -58,3 +76,42 @@ __all__ = [
     "assert_stream_state",
     "load_library",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pytest_connectflow' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+if TYPE_CHECKING:  # what type checkers and editors see
+    from .assertions import ConnectflowAssertionError, assert_branch_taken, assert_stream_state
+    from .blocks.registry import BlockRegistry, BlockSpec
+    from .engine.contact import MediaStreamEvent
+    from .engine.instance import Instance
+    from .engine.trace import Step, Trace
+    from .errors import (
+        AmbiguousNameError,
+        BlockNotFoundError,
+        ConfigurationError,
+        ConnectflowError,
+        ConnectflowWarning,
+        FlowDefectError,
+        FlowLoadError,
+        FlowNotFoundError,
+        MissingMockError,
+        MockError,
+        ScenarioError,
+        StepBudgetExceeded,
+        UnsupportedActionError,
+    )
+    from .flow.library import FlowLibrary, load_library
+    from .mocks import LambdaCall
+    from .simulator import MediaStreamResult, RunResult, SimulatedContact, Simulator

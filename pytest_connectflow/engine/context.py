@@ -157,7 +157,8 @@ class RunContext:
     def resolve_map(self, raw: Mapping[str, Any] | None) -> dict[str, str]:
         """A map of parameters (Lambda parameters, attributes) with every value resolved;
         an unset reference becomes an empty string."""
-        return {str(k): self.resolve(v) or "" for k, v in (raw or {}).items()}
+        lookup = self.lookup
+        return {str(k): values.resolve(v, lookup) or "" for k, v in (raw or {}).items()}
 
     def random(self, action: Action) -> random.Random:
         """A random generator for this run of `action`, repeatable from the seed."""

@@ -135,6 +135,8 @@ def _loop(ctx: RunContext, action: Action, registry: BlockRegistry, trace: Trace
     frames = ctx.frames
     get_spec = registry.get
     step = ctx.step
+    channel = ctx.contact.channel  # a contact keeps its channel for the whole run
+    undecided = ctx.decide is None
     while True:
         if step >= max_steps:
             repeats = ", ".join(f"{name} ({n} times)" for name, n in trace.repeating_blocks())
@@ -156,16 +158,27 @@ def _loop(ctx: RunContext, action: Action, registry: BlockRegistry, trace: Trace
         if action.unresolved:  # a block holding an unresolved placeholder cannot run, unless mocked
             check_placeholders(flow, action, ctx.mocks.mocks.keys())
         # The checks of _execute, inlined for the common case: allowed channel, no precheck.
-        if ctx.contact.channel in spec.channels and spec.precheck is None and ctx.decide is None and (
+        if undecided and channel in spec.channels and spec.precheck is None and (
             spec.flow_types is None or frame.flow_type in spec.flow_types
         ):
             outcome = spec.run(ctx, action)
         else:
             outcome = _execute(ctx, spec, action)
         target: Action | _Stop | None = None
-        if outcome.kind == "next" and action.next_action:
+        kind = outcome.kind
+        if kind == "next" and action.next_action:
             branch: str | None = "Success"
             target = flow.actions.get(action.next_action)
+        elif kind == "result" and outcome.value is not None:
+            # Conditions in order, first match wins (an unset value matches none: see _route).
+            left = outcome.value
+            for name, condition in zip(action.branch_names, action.conditions, strict=True):
+                test = compare.OPERATORS.get(condition.operator)
+                if test is None:
+                    break  # _route reports the unknown operator
+                if test(left, condition.operands[0] if condition.operands else ""):
+                    branch, target = name, flow.actions.get(condition.next_action)
+                    break
         if target is None:
             branch, target = _route(ctx, action, outcome, trace)
         append(new_step(Step, (step, flow.name, frame.flow_type, action.identifier, action.type, branch,
