@@ -15,6 +15,8 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "ConnectflowAssertionError": "assertions",
     "assert_branch_taken": "assertions",
+    "assert_message_sent": "assertions",
+    "Message": "engine.messages",
     "assert_stream_state": "assertions",
     "BlockRegistry": "blocks.registry",
     "BlockSpec": "blocks.registry",
@@ -61,6 +63,7 @@ __all__ = [
     "LambdaCall",
     "MediaStreamEvent",
     "MediaStreamResult",
+    "Message",
     "MissingMockError",
     "MockError",
     "RunResult",
@@ -73,6 +76,7 @@ __all__ = [
     "UnsupportedActionError",
     "__version__",
     "assert_branch_taken",
+    "assert_message_sent",
     "assert_stream_state",
     "load_library",
 ]
@@ -92,10 +96,11 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # what type checkers and editors see
-    from .assertions import ConnectflowAssertionError, assert_branch_taken, assert_stream_state
+    from .assertions import ConnectflowAssertionError, assert_branch_taken, assert_message_sent, assert_stream_state
     from .blocks.registry import BlockRegistry, BlockSpec
     from .engine.contact import MediaStreamEvent
     from .engine.instance import Instance
+    from .engine.messages import Message
     from .engine.trace import Step, Trace
     from .errors import (
         AmbiguousNameError,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from .engine.messages import Message, plain_text
 from .engine.trace import Step
+from .flow.library import arn_id
 from .flow.model import Action
 from .simulator import RunResult
 
@@ -158,3 +161,81 @@ def compare_stream(state: str | dict[str, bool], result: RunResult) -> Mismatch 
     if media.state == state:
         return None
     return Mismatch("media_streaming", state, media.state, details=details)
+
+
+MessageExpectation = str | Mapping[str, str]
+
+
+def message_matches(expected: MessageExpectation, message: Message) -> bool:
+    """A string is the whole text (SSML tags stripped, whitespace collapsed); `contains`, `regex`
+    and `prompt` (a prompt by name, Id or ARN) test one aspect."""
+    if isinstance(expected, str):
+        return message.kind != "prompt" and message.text == plain_text(expected)
+    if "contains" in expected:
+        return expected["contains"] in message.text
+    if "regex" in expected:
+        return re.search(expected["regex"], message.text) is not None
+    if "prompt" in expected:
+        wanted = expected["prompt"]
+        return message.kind == "prompt" and wanted in {message.prompt, message.content, arn_id(message.content)}
+    raise ValueError(f"a message expectation is a string or one of contains, regex, prompt: {expected!r}")
+
+
+def show_expected(expected: MessageExpectation) -> str:
+    if isinstance(expected, str):
+        return repr(plain_text(expected))
+    (key, value), = expected.items()
+    return f"{key}: {value!r}"
+
+
+def sent_lines(messages: Sequence[Message]) -> list[str]:
+    """The messages actually sent, numbered."""
+    return [f"  {i}. {m.describe()}" for i, m in enumerate(messages, 1)] or ["  (no message was sent)"]
+
+
+def compare_messages(expected: Sequence[MessageExpectation], messages: Sequence[Message], *,
+                     ordered: bool) -> Mismatch | None:
+    """`ordered`: every message, in order (expect.messages); else each expected one among them
+    (expect.messages_include)."""
+    if ordered:
+        if len(expected) == len(messages) and all(
+            message_matches(e, m) for e, m in zip(expected, messages, strict=True)
+        ):
+            return None
+        first = next((i for i, (e, m) in enumerate(zip(expected, messages, strict=False))
+                      if not message_matches(e, m)), min(len(expected), len(messages)))
+        detail = f"first difference at message {first + 1}"
+        what = "messages"
+    else:
+        missing = [e for e in expected if not any(message_matches(e, m) for m in messages)]
+        if not missing:
+            return None
+        detail = "not sent: " + ", ".join(show_expected(e) for e in missing)
+        what = "messages_include"
+    return Mismatch(
+        what,
+        "\n" + "\n".join(f"  {i}. {show_expected(e)}" for i, e in enumerate(expected, 1)),
+        "\n" + "\n".join(sent_lines(messages)),
+        details=[detail],
+    )
+
+
+def assert_message_sent(
+    result: RunResult,
+    text: str | None = None,
+    *,
+    contains: str | None = None,
+    regex: str | None = None,
+    prompt: str | None = None,
+) -> None:
+    """Assert the customer was sent a message: its whole `text`, or one that `contains` a text,
+    matches a `regex`, or plays a `prompt` (by name, Id or ARN)."""
+    __tracebackhide__ = True
+    given = {k: v for k, v in {"contains": contains, "regex": regex, "prompt": prompt}.items() if v is not None}
+    if (text is None) == (not given) or len(given) > 1:
+        raise TypeError("assert_message_sent takes one of text, contains=, regex=, prompt=")
+    expected: MessageExpectation = text if text is not None else given
+    mismatch = compare_messages([expected], result.messages, ordered=False)
+    if mismatch is not None:
+        mismatch.what = "message sent"
+        raise _fail(mismatch, result) from None

@@ -15,6 +15,7 @@ from .blocks.media_streaming import START_FRAGMENT, stream_arn
 from .blocks.registry import BlockRegistry
 from .engine.contact import DIRECTIONS, Contact, MediaStreamEvent, StreamState
 from .engine.instance import Instance
+from .engine.messages import Message
 from .engine.runner import DEFAULT_MAX_STEPS, RunSettings, run_flow
 from .engine.trace import Step, Trace
 from .errors import AmbiguousNameError, ConfigurationError, ConnectflowError
@@ -128,6 +129,12 @@ class RunResult:
     library: FlowLibrary
     lambda_calls: tuple[LambdaCall, ...] = ()
     mock_state: MockState | None = None
+
+    @property
+    def messages(self) -> list[Message]:
+        """What the customer was sent, in order (messages to the agent in agent whisper and hold
+        flows are in `trace.messages`)."""
+        return [m for m in self.trace.messages if m.to == "customer"]
 
     @property
     def unused_mocks(self) -> tuple[str, ...]:

@@ -7,37 +7,21 @@ import re
 from typing import Any
 
 from ..engine.context import RunContext
+from ..engine.messages import PROMPT_KEYS, outgoing, send
 from ..engine.outcome import Outcome, end, error, result, success
 from ..flow.model import Action
 from . import checks
 from .registry import CUSTOMER_QUEUE, HOLD, INBOUND, TRANSFER, VOICE, WHISPER, BlockSpec
 
-_PROMPT_KEYS = ("Text", "SSML", "PromptId", "Media")
-
-
-def _prompt(ctx: RunContext, action: Action) -> tuple[str, str] | None:
-    """The message a block sends: (kind, rendered text or prompt reference); None when unset."""
-    for key in _PROMPT_KEYS:
-        if key in action.parameters:
-            raw = action.parameters[key]
-            if key == "Media":
-                uri = raw.get("Uri") if isinstance(raw, dict) else None
-                return ("Media", ctx.render(str(uri))) if uri else None
-            if key in ("Text", "SSML"):
-                # An unset reference renders as an empty string in text (DESIGN.md).
-                return key, ctx.render(str(raw))
-            value = ctx.resolve(raw)
-            return None if value is None else (key, value)
-    return ("none", "")
-
 
 def run_message(ctx: RunContext, action: Action) -> Outcome:
-    message = _prompt(ctx, action)
+    message = outgoing(ctx, action)
     if message is None:
         return error(note="the message's reference is unset")
     kind, text = message
     if kind == "none":
         return error(note="the block has no Text, SSML, PromptId or Media")
+    send(ctx, action, kind, text)
     return success(f"{kind}: {text}" if kind != "Text" else text)
 
 
@@ -45,6 +29,11 @@ def run_iterative_messages(ctx: RunContext, action: Action) -> Outcome:
     messages = action.parameters.get("Messages")
     if not isinstance(messages, list) or not messages:
         return error(note="Messages must be a non-empty list")
+    for entry in messages:
+        if isinstance(entry, dict):
+            message = outgoing(ctx, action, entry)
+            if message is not None:
+                send(ctx, action, *message)
     interval = action.parameters.get("InterruptFrequencySeconds")
     if interval in (None, ""):
         # Without an interrupt the prompts loop until an agent answers or hold ends.
@@ -57,8 +46,10 @@ _DIGITS_RE = re.compile(r"^[0-9*#]+$")
 
 def run_get_input(ctx: RunContext, action: Action) -> Outcome:
     params = action.parameters
-    if _prompt(ctx, action) is None:
+    message = outgoing(ctx, action)
+    if message is None:
         return error(note="the prompt's reference is unset")
+    send(ctx, action, *message)
     store = str(params.get("StoreInput", "False")).lower() == "true"
     has_input, value = ctx.take_input()
     if store:
@@ -123,7 +114,7 @@ def _phone_number(digits: str, number_format: str, country: str) -> str | None:
 
 
 def check_message(action: Action) -> list[checks.Finding]:
-    return checks.one_of(action, _PROMPT_KEYS)
+    return checks.one_of(action, PROMPT_KEYS)
 
 
 def check_iterative(action: Action) -> list[checks.Finding]:
@@ -137,7 +128,7 @@ _DTMF_KEYS = frozenset("0123456789*#")
 
 
 def check_get_input(action: Action) -> list[checks.Finding]:
-    problems = checks.one_of(action, _PROMPT_KEYS) if any(k in action.parameters for k in _PROMPT_KEYS) else []
+    problems = checks.one_of(action, PROMPT_KEYS) if any(k in action.parameters for k in PROMPT_KEYS) else []
     store = str(action.parameters.get("StoreInput", "False")).lower()
     if store not in ("true", "false"):
         shown = action.parameters.get("StoreInput")

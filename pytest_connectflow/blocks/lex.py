@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..engine.context import RunContext
+from ..engine.messages import outgoing, send
 from ..engine.outcome import Outcome, error, result
 from ..errors import MockError
 from ..flow.model import Action
@@ -16,25 +17,6 @@ LEX_ERRORS = ("NoMatchingError", "InputTimeLimitExceeded")
 # Amazon Lex V2 caps an utterance's recording at 15 s (x-amz-lex:audio:max-length-ms); Connect
 # takes Error when the block asks for more (FLOW-LANGUAGE.md 5.15).
 MAX_LENGTH_MS = 15000
-
-
-def prompt(ctx: RunContext, action: Action) -> tuple[str, str] | None:
-    """The message sent with the block, as Play prompt / Send message sends it: (kind, text);
-    ("none", "") without one; None when a PromptId reference is unset."""
-    params = action.parameters
-    for key in ("Text", "SSML", "PromptId", "Media"):
-        if key not in params:
-            continue
-        raw = params[key]
-        if key == "Media":
-            uri = raw.get("Uri") if isinstance(raw, dict) else None
-            return ("Media", ctx.render(str(uri))) if uri else ("none", "")
-        if key in ("Text", "SSML"):
-            # An unset reference renders as an empty string in text (DESIGN.md "References").
-            return key, ctx.render(str(raw))
-        value = ctx.resolve(raw)
-        return None if value is None else (key, value)
-    return ("none", "")
 
 
 def _bot(ctx: RunContext, action: Action) -> tuple[str, list[str]] | str:
@@ -131,7 +113,7 @@ def run_lex(ctx: RunContext, action: Action) -> Outcome:
     if isinstance(bot, str):
         return error(note=bot)
     label, keys = bot
-    message = prompt(ctx, action)
+    message = outgoing(ctx, action)
     if message is None:
         return error(note=f"PromptId {action.parameters.get('PromptId')!r} is unset")
     sent = _session_attributes(ctx, action)
@@ -141,6 +123,7 @@ def run_lex(ctx: RunContext, action: Action) -> Outcome:
     if problem:
         return error(note=problem)
     kind, text = message
+    send(ctx, action, kind, text)
     said = [] if kind == "none" or not text.strip() else [f"{kind}: {text}" if kind != "Text" else repr(text)]
     # The bot's previous answer is gone as soon as the block talks to it again.
     ctx.contact.lex = {}
@@ -168,6 +151,8 @@ def run_lex(ctx: RunContext, action: Action) -> Outcome:
     if answer.timeout:
         return error("InputTimeLimitExceeded", "; ".join([*said, f"{label}: no input before the timeout"]))
     ctx.contact.lex = _lex_data(answer, sent)
+    if answer.message:
+        send(ctx, action, "bot", answer.message)  # the bot's reply, heard by the customer
     outcome = f"intent {answer.intent}" if answer.intent is not None else "no intent"
     return result(answer.intent, "; ".join([*said, outcome]))
 

@@ -15,6 +15,7 @@ from .instance import Instance
 
 if TYPE_CHECKING:
     from ..mocks import MockState
+    from .messages import Message
 
 # Namespaces a module starts without and gets back when it returns ("Flow modules for reusable
 # functions": a module cannot use the caller's External, Lex, stored input, metrics, profiles...).
@@ -70,6 +71,7 @@ class RunContext:
         self.step = 0
         self.run_notes: list[str] = []
         self.random_draws: dict[str, int] = {}
+        self.messages: list[Message] = []  # what the customer (or agent) was sent, in order
         # Set by `connectflow explore`: decides outside results instead of the mocks (runner.Decide).
         self.decide: Any = None
 

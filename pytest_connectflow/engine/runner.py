@@ -85,6 +85,7 @@ def run_flow(
     )
     ctx.decide = settings.decide
     trace = Trace(instance=instance)
+    ctx.messages = trace.messages
     start = runnable_start(flow)
     if flow.is_module:
         ftype = flow_type or "CONTACT_FLOW"  # a module run on its own follows an inbound caller

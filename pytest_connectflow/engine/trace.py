@@ -11,6 +11,7 @@ from .labels import label
 if TYPE_CHECKING:
     from ..flow.model import Action
     from .instance import Instance
+    from .messages import Message
 
 
 class Step(NamedTuple):
@@ -46,6 +47,7 @@ class Trace:
     notes: list[str] = field(default_factory=list)  # run-level notes (unresolved references...)
     inputs_left: list[str | None] = field(default_factory=list)
     instance: Instance | None = None  # names resources in the labels of `table`
+    messages: list[Message] = field(default_factory=list)  # what the customer (or agent) was sent
 
     def repeating_blocks(self, top: int = 5) -> list[tuple[str, int]]:
         counts = Counter(step.qualified for step in self.steps)

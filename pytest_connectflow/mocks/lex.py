@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 KIND = "lex"
 ANSWER_KEYS = frozenset(
     {"intent", "slots", "session_attributes", "sentiment", "sentiment_scores", "confidence", "dialog_state",
-     "error", "timeout"}
+     "error", "timeout", "message"}
 )
 SENTIMENTS = ("POSITIVE", "NEGATIVE", "NEUTRAL", "MIXED")
 
@@ -54,6 +54,7 @@ class LexAnswer:
     error: str | None = None
     timeout: bool = False
     failure: str = ""  # what a callable mock raised
+    message: str | None = None  # what the bot says back to the customer
 
 
 def connect_values(value: Any) -> Any:
@@ -118,6 +119,7 @@ def parse_answer(key: str, value: Any) -> LexAnswer:
         dialog_state=to_text(value.get("dialog_state")),
         error=_error(value.get("error")),
         timeout=_flag(value.get("timeout")),
+        message=to_text(value.get("message")),
     )
 
 

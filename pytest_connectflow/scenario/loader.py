@@ -113,8 +113,12 @@ def load_scenario_file(path: Path, display: str | None = None) -> ScenarioFile:
     flows = data.get("flows")
     if flows is not None:
         items = [flows] if isinstance(flows, str) else flows
-        result.flows = [(path.parent / item).resolve() for item in items]
-        missing = [p for p in result.flows if not p.exists()]
+        try:
+            result.flows = [(path.parent / item).resolve() for item in items]
+            missing = [p for p in result.flows if not p.exists()]
+        except (OSError, ValueError) as exc:  # a NUL byte, a name too long for the file system
+            result.error = ScenarioError(f"flows: not a usable path ({exc})", where=index.where(("flows",)))
+            return result
         if missing:
             result.error = ScenarioError(
                 f"flows: {missing[0]} does not exist", where=index.where(("flows",))
@@ -205,7 +209,7 @@ def _contact(raw: Mapping[str, Any], index: SourceIndex, path: Path_) -> dict[st
 
 
 def _expect_value(key: str, value: Any, index: SourceIndex, path: Path_) -> Any:
-    if key in ("path", "branches", "attributes", "queue", "lambda_calls"):
+    if key in ("path", "branches", "attributes", "queue", "lambda_calls", "messages", "messages_include"):
         return index.text(path, value)
     return value
 

@@ -6,11 +6,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..assertions import Mismatch, block_action, compare_branches, compare_stream
+from ..assertions import Mismatch, block_action, compare_branches, compare_messages, compare_stream
 from ..blocks.registry import BlockRegistry
 from ..engine.instance import Instance, merge_instance_dicts
 from ..errors import ConnectflowError
 from ..flow.library import FlowLibrary
+from ..graph import path_pictures
 from ..mocks import LambdaCall
 from ..simulator import RunResult, SimulatedContact, Simulator, steps_matching
 from .model import Expectation, Scenario
@@ -22,12 +23,15 @@ class ScenarioOutcome:
     result: RunResult | None = None
     mismatches: list[Mismatch] = field(default_factory=list)
     error: ConnectflowError | None = None
+    library: FlowLibrary | None = None  # the flows the scenario ran against
 
     @property
     def passed(self) -> bool:
         return self.error is None and not self.mismatches
 
-    def render(self) -> str:
+    def render(self, *, graph: bool = False) -> str:
+        """The failure text; with `graph`, followed by a Mermaid picture of the path taken in each
+        flow it ran (ini connectflow_graph_failures)."""
         s = self.scenario
         lines = [f"{s.index.file}:{s.line}: scenario {s.name!r} failed"]
         if self.error is not None:
@@ -37,6 +41,8 @@ class ScenarioOutcome:
         trace = self.result.trace if self.result is not None else (self.error.trace if self.error else None)
         if trace is not None:
             lines += ["", trace.describe(s.flow)]
+            if graph and self.library is not None:
+                lines += ["", path_pictures(trace.steps, self.library)]
         return "\n".join(lines)
 
 
@@ -57,7 +63,7 @@ def run_scenario(
     strict_mocks: bool = False,
 ) -> ScenarioOutcome:
     """Run the scenario's flow with its contact, inputs and mocks; compare every expectation."""
-    outcome = ScenarioOutcome(scenario)
+    outcome = ScenarioOutcome(scenario, library=library)
     try:
         instance = Instance.from_dict(merge_instance_dicts(*instance_layers, scenario.instance))
         simulator = Simulator(
@@ -207,6 +213,20 @@ def _check_lambda_calls(value: list[dict[str, Any]], result: RunResult, library:
     )
 
 
+def _check_messages(value: list[Any], result: RunResult, library: FlowLibrary) -> Mismatch | None:
+    mismatch = compare_messages(value, result.messages, ordered=True)
+    if mismatch is not None:
+        mismatch.what = "expect.messages"
+    return mismatch
+
+
+def _check_messages_include(value: list[Any], result: RunResult, library: FlowLibrary) -> Mismatch | None:
+    mismatch = compare_messages(value, result.messages, ordered=False)
+    if mismatch is not None:
+        mismatch.what = "expect.messages_include"
+    return mismatch
+
+
 _CHECKS: dict[str, Callable[[Any, RunResult, FlowLibrary], Mismatch | list[Mismatch] | None]] = {
     "path": _check_path,
     "branches": _check_branches,
@@ -215,4 +235,6 @@ _CHECKS: dict[str, Callable[[Any, RunResult, FlowLibrary], Mismatch | list[Misma
     "ended": _check_ended,
     "queue": _check_queue,
     "lambda_calls": _check_lambda_calls,
+    "messages": _check_messages,
+    "messages_include": _check_messages_include,
 }
