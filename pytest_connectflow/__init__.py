@@ -22,6 +22,7 @@ _EXPORTS = {
     "BlockSpec": "blocks.registry",
     "MediaStreamEvent": "engine.contact",
     "Instance": "engine.instance",
+    "Journey": "engine.journey",
     "Step": "engine.trace",
     "Trace": "engine.trace",
     "AmbiguousNameError": "errors",
@@ -44,6 +45,8 @@ _EXPORTS = {
     "RunResult": "simulator",
     "SimulatedContact": "simulator",
     "Simulator": "simulator",
+    "ExploredPath": "explorer",
+    "explore": "explorer",
 }
 
 __all__ = [
@@ -55,11 +58,13 @@ __all__ = [
     "ConnectflowAssertionError",
     "ConnectflowError",
     "ConnectflowWarning",
+    "ExploredPath",
     "FlowDefectError",
     "FlowLibrary",
     "FlowLoadError",
     "FlowNotFoundError",
     "Instance",
+    "Journey",
     "LambdaCall",
     "MediaStreamEvent",
     "MediaStreamResult",
@@ -78,6 +83,7 @@ __all__ = [
     "assert_branch_taken",
     "assert_message_sent",
     "assert_stream_state",
+    "explore",
     "load_library",
 ]
 
@@ -100,6 +106,7 @@ if TYPE_CHECKING:  # what type checkers and editors see
     from .blocks.registry import BlockRegistry, BlockSpec
     from .engine.contact import MediaStreamEvent
     from .engine.instance import Instance
+    from .engine.journey import Journey
     from .engine.messages import Message
     from .engine.trace import Step, Trace
     from .errors import (
@@ -117,6 +124,7 @@ if TYPE_CHECKING:  # what type checkers and editors see
         StepBudgetExceeded,
         UnsupportedActionError,
     )
+    from .explorer import ExploredPath, explore
     from .flow.library import FlowLibrary, load_library
     from .mocks import LambdaCall
     from .simulator import MediaStreamResult, RunResult, SimulatedContact, Simulator

@@ -28,8 +28,11 @@ def branch_names_of(action: Action | None) -> list[str]:
     return list(action.branch_names) if action is not None else []
 
 
-def canonical_branch(expected: str, action: Action | None) -> str:
-    """An expected branch in the engine's spelling; a condition operand wins over an alias."""
+def canonical_branch(expected: str | None, action: Action | None) -> str | None:
+    """An expected branch in the engine's spelling; a condition operand wins over an alias;
+    None: interrupted, no branch."""
+    if expected is None:
+        return None
     names = branch_names_of(action)
     if expected in names:
         return expected
@@ -83,12 +86,12 @@ class Mismatch:
 
 
 def compare_branches(
-    block: str, expected: str | Sequence[str], runs: Sequence[Step], action: Action | None
+    block: str, expected: str | None | Sequence[str | None], runs: Sequence[Step], action: Action | None
 ) -> Mismatch | None:
     actual = [s.branch for s in runs]
     if not runs:
         return Mismatch(f"branches[{block}]", _show(expected), "the block did not run")
-    if isinstance(expected, str):
+    if expected is None or isinstance(expected, str):
         want = canonical_branch(expected, action)
         if actual[-1] == want:
             return None
@@ -109,8 +112,10 @@ def compare_branches(
     )
 
 
-def _show(expected: str | Sequence[str]) -> str:
-    return expected if isinstance(expected, str) else "[" + ", ".join(expected) + "]"
+def _show(expected: str | None | Sequence[str | None]) -> str:
+    if expected is None or isinstance(expected, str):
+        return show_branch(expected)
+    return "[" + ", ".join(show_branch(e) for e in expected) + "]"
 
 
 class ConnectflowAssertionError(AssertionError):
@@ -123,7 +128,7 @@ def _fail(mismatch: Mismatch, result: RunResult) -> ConnectflowAssertionError:
     return ConnectflowAssertionError(mismatch.render() + "\n\n" + result.trace.describe(result.flow))
 
 
-def assert_branch_taken(result: RunResult, block: str, branch: str | Sequence[str]) -> None:
+def assert_branch_taken(result: RunResult, block: str, branch: str | None | Sequence[str | None]) -> None:
     """Assert the branch of a block's last run (a string) or of every run (a list)."""
     __tracebackhide__ = True
     assert isinstance(result, RunResult), "assert_branch_taken needs the result of connectflow.run()"

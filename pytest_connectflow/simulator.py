@@ -15,8 +15,9 @@ from .blocks.media_streaming import START_FRAGMENT, stream_arn
 from .blocks.registry import BlockRegistry
 from .engine.contact import DIRECTIONS, Contact, MediaStreamEvent, StreamState
 from .engine.instance import Instance
+from .engine.journey import Journey, run_journey
 from .engine.messages import Message
-from .engine.runner import DEFAULT_MAX_STEPS, RunSettings, run_flow
+from .engine.runner import DEFAULT_MAX_STEPS, RunSettings, attached_trace, run_flow, start_run
 from .engine.trace import Step, Trace
 from .errors import AmbiguousNameError, ConfigurationError, ConnectflowError
 from .flow.library import BlockRef, FlowLibrary, load_library
@@ -129,6 +130,11 @@ class RunResult:
     library: FlowLibrary
     lambda_calls: tuple[LambdaCall, ...] = ()
     mock_state: MockState | None = None
+
+    @property
+    def events(self) -> list[str]:
+        """The journey's events with their times (empty without a journey)."""
+        return list(self.trace.events)
 
     @property
     def messages(self) -> list[Message]:
@@ -281,6 +287,7 @@ class Simulator:
         mocks: Mapping[str, Any] | None = None,
         seed: str | int | None = None,
         clock: str | datetime | None = None,
+        journey: Journey | Mapping[str, Any] | None = None,
     ) -> RunResult:
         """Run `flow` (name, Id or ARN) for a contact.
 
@@ -289,30 +296,31 @@ class Simulator:
         lex, profiles, cases, voice_id, views, wisdom, call_progress, third_party, templates,
         wait). `seed` makes Distribute by percentage repeatable (default: the simulator's seed).
         `clock` is the simulated time (ISO 8601 with an offset, or an aware datetime): hours of
-        operation schedules of the instance are checked against it.
+        operation schedules of the instance are checked against it. `journey` (a Journey, or the
+        scenario's `journey:` mapping) follows the contact after the flow queues it: queue, whisper,
+        hold, transfer and disconnect flows.
         """
         __tracebackhide__ = True
         try:
             target = self.library.find(flow)
+            if journey is not None and not isinstance(journey, Journey):
+                journey = Journey.from_dict(journey)
             run_instance = self.instance
             if instance is not None:
                 run_instance = instance if isinstance(instance, Instance) else Instance.from_dict(instance)
             state = MockState(build_mocks(mocks, lambdas=lambdas, hours=hours, handler_roots=self.handler_roots))
             built = (contact or SimulatedContact()).build(run_instance)
             built.clock = parse_clock(clock) if clock is not None else None
-            trace = run_flow(
-                self.library,
-                target,
-                built,
-                registry=self.registry,
-                instance=run_instance,
-                mocks=state,
-                inputs=[None if i is None else as_connect_string(i) for i in inputs],
-                settings=RunSettings(
-                    max_steps=max_steps or self.max_steps,
-                    seed=str(self.seed if seed is None else seed),
-                ),
-            )
+            settings = RunSettings(max_steps=max_steps or self.max_steps, seed=str(self.seed if seed is None else seed))
+            texts = [None if i is None else as_connect_string(i) for i in inputs]
+            if journey is None:
+                trace = run_flow(self.library, target, built, registry=self.registry, instance=run_instance,
+                                 mocks=state, inputs=texts, settings=settings)
+            else:
+                ctx = start_run(self.library, built, registry=self.registry, instance=run_instance, mocks=state,
+                                inputs=texts, settings=settings)
+                with attached_trace(ctx):
+                    trace = run_journey(ctx, target, journey)
         except ConnectflowError as exc:
             if exc.trace is not None:
                 self.notes.extend(exc.trace.notes)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ..flow.library import FlowLibrary
@@ -12,6 +13,7 @@ from ..flow.model import Action, Flow
 from . import names, values
 from .contact import Contact
 from .instance import Instance
+from .trace import Trace
 
 if TYPE_CHECKING:
     from ..mocks import MockState
@@ -74,6 +76,14 @@ class RunContext:
         self.messages: list[Message] = []  # what the customer (or agent) was sent, in order
         # Set by `connectflow explore`: decides outside results instead of the mocks (runner.Decide).
         self.decide: Any = None
+        self.registry: Any = None  # the BlockRegistry (set by runner.start_run)
+        self.max_steps = 1000
+        self.trace: Trace = Trace(instance=instance)
+        # Simulated time in seconds since the contact entered the queue (DESIGN.md "Time in a
+        # journey"); it only passes when `deadline` is set: the instant the next event comes.
+        self.now = 0.0
+        self.deadline: float | None = None
+        self.deadline_reason = ""
 
     # the current flow run --------------------------------------------------------------------
     @property
@@ -169,6 +179,11 @@ class RunContext:
         return random.Random(f"{self.seed}:{self.flow.name}/{action.identifier}:{runs}")
 
     # customer input --------------------------------------------------------------------------
+    def current_time(self) -> datetime | None:
+        """The simulated wall-clock time: the scenario's clock plus the time spent in the journey."""
+        clock = self.contact.clock
+        return None if clock is None else clock + timedelta(seconds=self.now)
+
     def take_input(self) -> tuple[bool, str | None]:
         """The next scripted input: (False, None) when none is left; (True, None) for a timeout."""
         if not self.inputs:

@@ -22,6 +22,7 @@ class Resource:
     arn: str | None = None
     id: str | None = None
     hours: str | None = None  # queues: the name, Id or ARN of their hours of operation
+    customer_queue_flow: str | None = None  # queues: their default customer queue flow
     schedule: Schedule | None = None  # hours: the weekly schedule, evaluated against the clock
     duration: float | None = None  # prompts: seconds they play
     alias_arn: str | None = None  # Lex bots: the alias ARN flows name
@@ -46,6 +47,7 @@ def _resources(raw: Mapping[str, Any] | None, kind: str = "") -> dict[str, Resou
             arn=spec.get("arn"),
             id=spec.get("id"),
             hours=spec.get("hours"),
+            customer_queue_flow=spec.get("customer_queue_flow"),
             schedule=parse_schedule(str(name), spec) if kind == "hours" else None,
             duration=float(duration) if duration is not None else None,
             alias_arn=spec.get("alias_arn"),
@@ -65,6 +67,10 @@ class Instance:
     lex_bots: Mapping[str, Resource] = field(default_factory=dict)
     flow_types: Mapping[str, str] = field(default_factory=dict)
     arn: str = DEFAULT_INSTANCE_ARN
+    # The flow each journey event runs when no hook names one (customer_queue, customer_hold,
+    # agent_hold, customer_whisper, agent_whisper, outbound_whisper), and the quick connects.
+    default_flows: Mapping[str, str] = field(default_factory=dict)
+    quick_connects: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     # Template placeholders (${QueueArn}, %%NAME%%...) → values; used when flows are loaded.
     placeholders: Mapping[str, str] = field(default_factory=dict)
 
@@ -81,6 +87,9 @@ class Instance:
             flow_types=dict(raw.get("flow_types") or {}),
             arn=str(raw.get("arn") or DEFAULT_INSTANCE_ARN),
             placeholders={str(k): str(v) for k, v in (raw.get("placeholders") or {}).items()},
+            default_flows={str(k): str(v) for k, v in (raw.get("default_flows") or {}).items()},
+            quick_connects={str(k): {str(a): str(b) for a, b in (v or {}).items()}
+                            for k, v in (raw.get("quick_connects") or {}).items()},
         )
 
     @property

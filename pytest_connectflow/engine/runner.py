@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -15,6 +17,7 @@ from .contact import Contact, MediaStreamEvent
 from .context import MODULE_LOCAL_DATA, Frame, RunContext, flow_type_of
 from .instance import Instance
 from .outcome import Outcome, error, success
+from .timing import block_seconds
 from .trace import Step, Trace
 
 if TYPE_CHECKING:
@@ -37,8 +40,9 @@ class RunSettings:
     decide: Decide | None = None
 
 
-class _Stop(Exception):
-    """Internal: the run ended (`ended`, `reason`)."""
+class Stop(Exception):
+    """A flow stopped: `ended` as in DESIGN.md, or `interrupted` (an event of the journey came
+    while a block was running), with a reason."""
 
     def __init__(self, ended: str, reason: str = "") -> None:
         self.ended = ended
@@ -62,6 +66,70 @@ def runnable_start(flow: Flow) -> Action:
     return action
 
 
+def start_run(
+    library: FlowLibrary,
+    contact: Contact,
+    *,
+    registry: BlockRegistry,
+    instance: Instance,
+    mocks: MockState,
+    inputs: list[str | None] | None = None,
+    settings: RunSettings | None = None,
+) -> RunContext:
+    """A run's context and trace, ready for run_segment (one flow after another, one trace)."""
+    settings = settings or RunSettings()
+    ctx = RunContext(
+        contact=contact, library=library, instance=instance, mocks=mocks, inputs=list(inputs or []), seed=settings.seed
+    )
+    ctx.decide = settings.decide
+    ctx.registry = registry
+    ctx.max_steps = settings.max_steps
+    ctx.trace = Trace(instance=instance)
+    ctx.messages = ctx.trace.messages
+    return ctx
+
+
+def run_segment(ctx: RunContext, flow: Flow, flow_type: str | None = None) -> Stop:
+    """Run `flow` from its StartAction until it stops; the stop says how. The contact, the trace and
+    the step budget carry over from earlier segments of the run."""
+    start = runnable_start(flow)
+    if flow.is_module:
+        ftype = flow_type or "CONTACT_FLOW"  # a module run on its own follows an inbound caller
+    else:
+        ftype = flow_type or flow_type_of(flow, ctx.instance) or "CONTACT_FLOW"
+        ctx.trace.flows.append(flow.name)
+    ctx.frames = [Frame(flow, ftype)]
+    with attached_trace(ctx):
+        try:
+            _loop(ctx, start, ctx.registry, ctx.trace, ctx.max_steps)
+        except Stop as stop:
+            return stop
+    raise AssertionError("the step loop ends with a Stop")  # pragma: no cover
+
+
+@contextmanager
+def attached_trace(ctx: RunContext) -> Iterator[None]:
+    """A ConnectflowError raised during a run carries the trace so far (shown with the error)."""
+    try:
+        yield
+    except ConnectflowError as exc:
+        ctx.trace.notes.extend(n for n in ctx.run_notes if n not in ctx.trace.notes)
+        exc.trace = ctx.trace
+        raise
+
+
+def finish_run(ctx: RunContext, ended: str, reason: str = "") -> Trace:
+    """Close the run: how it ended, the media stream ended by a disconnect, notes, inputs left."""
+    trace = ctx.trace
+    trace.ended = ended
+    trace.reason = reason
+    if ended in ("disconnected", "error"):
+        _end_media_stream(ctx, trace)
+    trace.notes.extend(n for n in ctx.run_notes if n not in trace.notes)
+    trace.inputs_left = list(ctx.inputs)
+    return trace
+
+
 def run_flow(
     library: FlowLibrary,
     flow: Flow,
@@ -79,34 +147,10 @@ def run_flow(
     Raises a ConnectflowError (with `.trace` set) for what fails the test rather than the flow:
     a missing mock, an unsupported action type, the step budget.
     """
-    settings = settings or RunSettings()
-    ctx = RunContext(
-        contact=contact, library=library, instance=instance, mocks=mocks, inputs=list(inputs or []), seed=settings.seed
-    )
-    ctx.decide = settings.decide
-    trace = Trace(instance=instance)
-    ctx.messages = trace.messages
-    start = runnable_start(flow)
-    if flow.is_module:
-        ftype = flow_type or "CONTACT_FLOW"  # a module run on its own follows an inbound caller
-    else:
-        ftype = flow_type or flow_type_of(flow, instance) or "CONTACT_FLOW"
-        trace.flows.append(flow.name)
-    ctx.frames.append(Frame(flow, ftype))
-    try:
-        _loop(ctx, start, registry, trace, settings.max_steps)
-    except _Stop as stop:
-        trace.ended = stop.ended
-        trace.reason = stop.reason
-        if stop.ended in ("disconnected", "error"):
-            _end_media_stream(ctx, trace)
-    except ConnectflowError as exc:
-        trace.notes.extend(ctx.run_notes)
-        exc.trace = trace
-        raise
-    trace.notes.extend(ctx.run_notes)
-    trace.inputs_left = list(ctx.inputs)
-    return trace
+    ctx = start_run(library, contact, registry=registry, instance=instance, mocks=mocks, inputs=inputs,
+                    settings=settings)
+    stop = run_segment(ctx, flow, flow_type)
+    return finish_run(ctx, stop.ended, stop.reason)
 
 
 def _end_media_stream(ctx: RunContext, trace: Trace) -> None:
@@ -156,6 +200,7 @@ def _loop(ctx: RunContext, action: Action, registry: BlockRegistry, trace: Trace
                 f"{flow.name!r} is not supported by any block",
                 where=flow.where(action),
             )
+        sent_before = len(ctx.messages)
         if action.unresolved:  # a block holding an unresolved placeholder cannot run, unless mocked
             check_placeholders(flow, action, ctx.mocks.mocks.keys())
         # The checks of _execute, inlined for the common case: allowed channel, no precheck.
@@ -165,7 +210,17 @@ def _loop(ctx: RunContext, action: Action, registry: BlockRegistry, trace: Trace
             outcome = spec.run(ctx, action)
         else:
             outcome = _execute(ctx, spec, action)
-        target: Action | _Stop | None = None
+        if ctx.deadline is not None:
+            # In a journey, time passes: the block that runs when the next event comes is cut
+            # short and takes no branch (DESIGN.md "Time in a journey").
+            seconds = block_seconds(action, outcome, ctx.messages[sent_before:], ctx.instance)
+            if ctx.now + seconds >= ctx.deadline and ctx.deadline < math.inf:
+                ctx.now = ctx.deadline
+                append(new_step(Step, (step, flow.name, frame.flow_type, action.identifier, action.type, None,
+                                       f"interrupted: {ctx.deadline_reason}", flow.is_module, action)))
+                raise Stop("interrupted", ctx.deadline_reason)
+            ctx.now += seconds
+        target: Action | Stop | None = None
         kind = outcome.kind
         if kind == "next" and action.next_action:
             branch: str | None = "Success"
@@ -184,7 +239,7 @@ def _loop(ctx: RunContext, action: Action, registry: BlockRegistry, trace: Trace
             branch, target = _route(ctx, action, outcome, trace)
         append(new_step(Step, (step, flow.name, frame.flow_type, action.identifier, action.type, branch,
                                outcome.note, flow.is_module, action)))
-        if isinstance(target, _Stop):
+        if isinstance(target, Stop):
             raise target
         action = target
 
@@ -208,7 +263,7 @@ def _execute(ctx: RunContext, spec: BlockSpec, action: Action) -> Outcome:
     return spec.run(ctx, action)
 
 
-def _route(ctx: RunContext, action: Action, outcome: Outcome, trace: Trace) -> tuple[str | None, Action | _Stop]:
+def _route(ctx: RunContext, action: Action, outcome: Outcome, trace: Trace) -> tuple[str | None, Action | Stop]:
     kind = outcome.kind
     if kind == "next":
         return "Success", _target(ctx, action, action.next_action, "Success")
@@ -227,7 +282,7 @@ def _route(ctx: RunContext, action: Action, outcome: Outcome, trace: Trace) -> t
         return _error_route(ctx, action, "NoMatchingCondition", outcome.note)
     if kind == "end":
         assert outcome.ended is not None
-        return "Success", _Stop(outcome.ended, outcome.note)
+        return "Success", Stop(outcome.ended, outcome.note)
     if kind == "transfer_flow":
         assert outcome.flow is not None
         return "Success", _enter_flow(ctx, outcome.flow, trace)
@@ -239,11 +294,11 @@ def _route(ctx: RunContext, action: Action, outcome: Outcome, trace: Trace) -> t
     raise AssertionError(f"unknown outcome {kind}")
 
 
-def _error_route(ctx: RunContext, action: Action, error_type: str, note: str) -> tuple[str, Action | _Stop]:
+def _error_route(ctx: RunContext, action: Action, error_type: str, note: str) -> tuple[str, Action | Stop]:
     entry = action.error_target(error_type)
     if entry is None:
         why = f" ({note})" if note else ""
-        return error_type, _Stop(
+        return error_type, Stop(
             "error",
             f"{ctx.where(action)} took {error_type}{why} but has no Errors entry for it "
             "nor a NoMatchingError branch",
@@ -252,22 +307,22 @@ def _error_route(ctx: RunContext, action: Action, error_type: str, note: str) ->
     return taken, _target(ctx, action, target, taken)
 
 
-def _target(ctx: RunContext, action: Action, target: str | None, branch: str) -> Action | _Stop:
+def _target(ctx: RunContext, action: Action, target: str | None, branch: str) -> Action | Stop:
     if target is None or target == "":
-        return _Stop("error", f"{ctx.where(action)} took {branch}, whose NextAction is empty (an unconnected branch)")
+        return Stop("error", f"{ctx.where(action)} took {branch}, whose NextAction is empty (an unconnected branch)")
     if target == "$end":
-        return _Stop("error", f"{ctx.where(action)} took {branch}, whose NextAction is '$end'")
+        return Stop("error", f"{ctx.where(action)} took {branch}, whose NextAction is '$end'")
     found = ctx.flow.actions.get(target)
     if found is None:
-        return _Stop("error", f"{ctx.where(action)} took {branch}, whose NextAction {target!r} names no action")
+        return Stop("error", f"{ctx.where(action)} took {branch}, whose NextAction {target!r} names no action")
     return found
 
 
-def _enter_flow(ctx: RunContext, flow: Flow, trace: Trace) -> Action | _Stop:
+def _enter_flow(ctx: RunContext, flow: Flow, trace: Trace) -> Action | Stop:
     try:
         start = runnable_start(flow)
     except FlowDefectError as exc:
-        return _Stop("error", exc.message)
+        return Stop("error", exc.message)
     ftype = flow_type_of(flow, ctx.instance) or "CONTACT_FLOW"
     # TransferToFlow: a new flow run (fresh flow attributes and loop counters), same contact.
     ctx.frames[-1] = Frame(flow, ftype)
@@ -275,11 +330,11 @@ def _enter_flow(ctx: RunContext, flow: Flow, trace: Trace) -> Action | _Stop:
     return start
 
 
-def _enter_module(ctx: RunContext, module: Flow, caller_action: Action) -> Action | _Stop:
+def _enter_module(ctx: RunContext, module: Flow, caller_action: Action) -> Action | Stop:
     try:
         start = runnable_start(module)
     except FlowDefectError as exc:
-        return _Stop("error", exc.message)
+        return Stop("error", exc.message)
     c = ctx.contact
     saved = {
         "external": c.external,
@@ -292,10 +347,10 @@ def _enter_module(ctx: RunContext, module: Flow, caller_action: Action) -> Actio
     return start
 
 
-def _return_from_module(ctx: RunContext) -> Action | _Stop:
+def _return_from_module(ctx: RunContext) -> Action | Stop:
     frame = ctx.frames[-1]
     if frame.return_to is None:
-        return _Stop("flow_ended", f"module {frame.flow.name!r} returned (run on its own)")
+        return Stop("flow_ended", f"module {frame.flow.name!r} returned (run on its own)")
     ctx.frames.pop()
     c = ctx.contact
     c.external = frame.saved["external"]

@@ -48,6 +48,7 @@ class Trace:
     inputs_left: list[str | None] = field(default_factory=list)
     instance: Instance | None = None  # names resources in the labels of `table`
     messages: list[Message] = field(default_factory=list)  # what the customer (or agent) was sent
+    events: list[str] = field(default_factory=list)  # the journey's events, with their times
 
     def repeating_blocks(self, top: int = 5) -> list[tuple[str, int]]:
         counts = Counter(step.qualified for step in self.steps)
@@ -57,6 +58,8 @@ class Trace:
         """The heading and table failure messages show, plus why an error ending happened."""
         ended = self.ended or "(stopped)"
         lines = [f"Path taken ({' → '.join(self.flows) or flow}; ended: {ended}):", self.table()]
+        if self.events:
+            lines.append("journey: " + "; ".join(self.events))
         if self.ended == "error" and self.reason:
             lines.append(f"why it ended in error: {self.reason}")
         lines += [f"note: {note}" for note in self.notes]
@@ -69,7 +72,7 @@ class Trace:
         for step in shown:
             text = label(step.action, self.instance) if step.action is not None else ""
             block = step.identifier + (f" [{text}]" if text else "")
-            branch = step.branch if step.branch is not None else "(interrupted)"
+            branch = step.branch if step.branch is not None else "-"
             if step.note:
                 branch += f"  ({step.note})"
             rows.append((str(step.number), step.flow, block, step.action_type, branch))

@@ -184,6 +184,7 @@ def _scenario(raw: Any, position: int, path: Path, index: SourceIndex) -> Scenar
         channel=raw.get("channel", "VOICE"),
         contact=_contact(raw.get("contact") or {}, index, (*base, "contact")),
         clock=raw.get("clock"),
+        journey=raw.get("journey"),
         attributes=index.text((*base, "attributes"), raw.get("attributes") or {}),
         inputs=tuple(index.text((*base, "inputs"), raw.get("inputs") or [])),
         lambdas=_lambda_mocks(mocks.get("lambdas") or {}, index, (*base, "mocks", "lambdas")),
@@ -209,7 +210,7 @@ def _contact(raw: Mapping[str, Any], index: SourceIndex, path: Path_) -> dict[st
 
 
 def _expect_value(key: str, value: Any, index: SourceIndex, path: Path_) -> Any:
-    if key in ("path", "branches", "attributes", "queue", "lambda_calls", "messages", "messages_include"):
+    if key in ("path", "branches", "attributes", "queue", "lambda_calls", "messages", "messages_include", "flows"):
         return index.text(path, value)
     return value
 

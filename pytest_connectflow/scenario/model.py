@@ -31,6 +31,7 @@ class Scenario:
     channel: str = "VOICE"
     contact: Mapping[str, Any] = field(default_factory=dict)
     clock: str | None = None
+    journey: Mapping[str, Any] | None = None
     attributes: Mapping[str, str] = field(default_factory=dict)
     inputs: tuple[str | None, ...] = ()
     lambdas: Mapping[str, Any] = field(default_factory=dict)

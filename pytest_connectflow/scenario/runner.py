@@ -82,6 +82,7 @@ def run_scenario(
             mocks={"queues": scenario.queues, "distribution": scenario.distribution, **scenario.services},
             seed=f"{seed}:{scenario.file.name}::{scenario.name}",
             clock=scenario.clock,
+            journey=scenario.journey,
         )
     except ConnectflowError as exc:
         outcome.error = exc
@@ -227,6 +228,16 @@ def _check_messages_include(value: list[Any], result: RunResult, library: FlowLi
     return mismatch
 
 
+def _check_flows(value: list[str], result: RunResult, library: FlowLibrary) -> Mismatch | None:
+    actual = result.flows
+    if len(value) == len(actual) and all(
+        name == got or library.lookup(str(name)) is library.lookup(got) for name, got in zip(value, actual, strict=True)
+    ):
+        return None
+    return Mismatch("expect.flows", "[" + ", ".join(value) + "]", "[" + ", ".join(actual) + "]",
+                    details=[f"journey: {'; '.join(result.events)}"] if result.events else [])
+
+
 _CHECKS: dict[str, Callable[[Any, RunResult, FlowLibrary], Mismatch | list[Mismatch] | None]] = {
     "path": _check_path,
     "branches": _check_branches,
@@ -236,5 +247,6 @@ _CHECKS: dict[str, Callable[[Any, RunResult, FlowLibrary], Mismatch | list[Misma
     "queue": _check_queue,
     "lambda_calls": _check_lambda_calls,
     "messages": _check_messages,
+    "flows": _check_flows,
     "messages_include": _check_messages_include,
 }

@@ -38,6 +38,8 @@ if yaml.__with_libyaml__:
 
 _COLLECTION_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("map", "seq", "set", "omap", "pairs"))
 MAX_NODES = 200_000  # refuses alias bombs long before they cost memory or time
+_TOO_BIG = f"the document expands to more than {MAX_NODES} nodes (YAML aliases, or too big for a scenario file); " \
+    "refused"
 MAX_DEPTH = 100  # no scenario nests this deep; deeper would exhaust Python's stack
 
 
@@ -115,10 +117,30 @@ def load_yaml(text: str, file: str) -> tuple[Any, SourceIndex]:
         raise ScenarioError("invalid YAML: nested too deeply", where=f"{file}:1") from None
     if node is None:
         return None, index
+    _refuse_bombs(node, file)
     budget = [MAX_NODES]
     constructor = _Loader("")
     data = _convert(node, (), index, constructor, budget, file)
     return data, index
+
+
+def _refuse_bombs(root: yaml.Node, file: str) -> None:
+    """Count the nodes the document expands to (an alias counts again each time it is used),
+    stopping at MAX_NODES: an alias bomb or an oversized file is refused before any work on it."""
+    stack, count = [root], 0
+    while stack:
+        node = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            raise ScenarioError(
+                _TOO_BIG,
+                where=f"{file}:{node.start_mark.line + 1}",
+            )
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack += (key, value)
 
 
 def _construct(constructor: yaml.SafeLoader, node: yaml.Node, file: str) -> Any:
@@ -139,7 +161,7 @@ def _convert(
     budget[0] -= 1
     if budget[0] < 0:
         raise ScenarioError(
-            f"the document expands to more than {MAX_NODES} nodes (YAML aliases?); refused",
+            _TOO_BIG,
             where=f"{file}:{node.start_mark.line + 1}",
         )
     line = node.start_mark.line + 1
