@@ -86,7 +86,7 @@ class Mismatch:
 
 
 def compare_branches(
-    block: str, expected: str | None | Sequence[str | None], runs: Sequence[Step], action: Action | None
+    block: str, expected: str | Sequence[str | None] | None, runs: Sequence[Step], action: Action | None
 ) -> Mismatch | None:
     actual = [s.branch for s in runs]
     if not runs:
@@ -112,7 +112,7 @@ def compare_branches(
     )
 
 
-def _show(expected: str | None | Sequence[str | None]) -> str:
+def _show(expected: str | Sequence[str | None] | None) -> str:
     if expected is None or isinstance(expected, str):
         return show_branch(expected)
     return "[" + ", ".join(show_branch(e) for e in expected) + "]"
@@ -128,7 +128,7 @@ def _fail(mismatch: Mismatch, result: RunResult) -> ConnectflowAssertionError:
     return ConnectflowAssertionError(mismatch.render() + "\n\n" + result.trace.describe(result.flow))
 
 
-def assert_branch_taken(result: RunResult, block: str, branch: str | None | Sequence[str | None]) -> None:
+def assert_branch_taken(result: RunResult, block: str, branch: str | Sequence[str | None] | None) -> None:
     """Assert the branch of a block's last run (a string) or of every run (a list)."""
     __tracebackhide__ = True
     assert isinstance(result, RunResult), "assert_branch_taken needs the result of connectflow.run()"
