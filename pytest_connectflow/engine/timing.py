@@ -46,7 +46,7 @@ def speech_seconds(message: Message, instance: Instance) -> float:
 def block_seconds(action: Action, outcome: Outcome, sent: Sequence[Message], instance: Instance) -> float:
     """Simulated seconds the block took, given its outcome and the messages it sent."""
     params = action.parameters
-    if action.type == "MessageParticipantIteratively":
+    if action.type == "MessageParticipantIteratively" and outcome.kind != "error":
         interval = params.get("InterruptFrequencySeconds")
         return _seconds(interval, math.inf) if interval not in (None, "") else math.inf
     spoken = sum(speech_seconds(m, instance) for m in sent)
