@@ -62,7 +62,8 @@ def best_of(repeat: int, work: Callable[[], object]) -> float:
 def machine() -> str:
     import os
 
-    return f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores, {platform.machine()}"
+    python = f"{platform.python_implementation()} {platform.python_version()}"
+    return f"{python}, {os.cpu_count()} cores, {platform.machine()}"
 
 
 def report(figure: str, value: str, target: str, ratio: float, met: bool) -> str:

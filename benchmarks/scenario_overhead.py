@@ -28,7 +28,7 @@ def scenario_project(root: Path) -> None:
 
 def trivial_project(root: Path) -> None:
     (root / "test_trivial.py").write_text(
-        "import pytest\n\n\n@pytest.mark.parametrize('i', range(%d))\ndef test_x(i):\n    assert i >= 0\n" % COUNT
+        f"import pytest\n\n\n@pytest.mark.parametrize('i', range({COUNT}))\ndef test_x(i):\n    assert i >= 0\n"
     )
 
 

@@ -47,6 +47,10 @@ _EXPORTS = {
     "Simulator": "simulator",
     "ExploredPath": "explorer",
     "explore": "explorer",
+    "NativeOutcome": "native.runner",
+    "NativeTestError": "native.model",
+    "read_test_case_file": "native.reader",
+    "run_test_case": "native.runner",
 }
 
 __all__ = [
@@ -71,6 +75,8 @@ __all__ = [
     "Message",
     "MissingMockError",
     "MockError",
+    "NativeOutcome",
+    "NativeTestError",
     "RunResult",
     "ScenarioError",
     "SimulatedContact",
@@ -85,6 +91,8 @@ __all__ = [
     "assert_stream_state",
     "explore",
     "load_library",
+    "read_test_case_file",
+    "run_test_case",
 ]
 
 
@@ -127,4 +135,7 @@ if TYPE_CHECKING:  # what type checkers and editors see
     from .explorer import ExploredPath, explore
     from .flow.library import FlowLibrary, load_library
     from .mocks import LambdaCall
+    from .native.model import NativeTestError
+    from .native.reader import read_test_case_file
+    from .native.runner import NativeOutcome, run_test_case
     from .simulator import MediaStreamResult, RunResult, SimulatedContact, Simulator

@@ -10,6 +10,7 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
+from .aws.arguments import add_pull_arguments
 from .blocks import default_registry
 from .blocks.registry import BlockRegistry
 from .config_files import find_settings
@@ -224,6 +225,48 @@ def _cmd_blocks(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_pull(args: argparse.Namespace) -> int:
+    from .aws import run_pull  # boto3 is imported only when an AWS command runs
+
+    return run_pull(args)
+
+
+def _cmd_graph(args: argparse.Namespace) -> int:
+    from .flow.library import load_library
+    from .graph import dot, mermaid
+    from .session import load_instance_file
+
+    settings = find_settings(Path.cwd())
+    try:
+        instance = settings.value("connectflow_instance")
+        placeholders = (load_instance_file(settings.root / instance).get("placeholders") or {}) if instance else {}
+        if args.flows:
+            paths = [Path(p) for p in args.flows]
+        elif Path(args.flow).is_file():  # a flow file: draw the flow it holds
+            paths = [Path(args.flow)]
+        else:
+            paths = settings.paths("connectflow_flows")
+        if not paths:
+            print("connectflow graph: no flows to look in: give --flows PATH or set the ini option "
+                  "connectflow_flows", file=sys.stderr)
+            return 2
+        library = load_library(paths, {str(k): str(v) for k, v in placeholders.items()})
+        if not args.flows and Path(args.flow).is_file():
+            if len(library.flows) != 1:
+                names = "".join(f"\n  - {f.name}" for f in library.flows) or " (none)"
+                print(f"connectflow graph: {args.flow} holds {len(library.flows)} flows; name one with "
+                      f"--flows {args.flow} NAME:{names}", file=sys.stderr)
+                return 1
+            flow = library.flows[0]
+        else:
+            flow = library.find(args.flow)
+    except ConnectflowError as exc:
+        print(f"connectflow graph: {exc}", file=sys.stderr)
+        return 1
+    sys.stdout.write(dot(flow) if args.format == "dot" else mermaid(flow))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="connectflow", description="Test Amazon Connect flows offline.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -241,6 +284,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = sub.add_parser("blocks", help="print the block support table (Markdown)")
     p.add_argument("--output", help="write the page to this file")
     p.set_defaults(func=_cmd_blocks)
+    from . import explorer, lint  # here, not at the top: lint reuses FLOW_REFERENCES of this module
+
+    p = sub.add_parser("explore", help="walk every distinct path of a flow and report where each ends")
+    explorer.add_arguments(p)
+    p.set_defaults(func=explorer.command)
+    p = sub.add_parser("lint", help="check flows against rules with stable codes (CF001...)")
+    lint.add_arguments(p)
+    p.set_defaults(func=lint.command)
+    p = sub.add_parser("graph", help="print a flow as a Mermaid flowchart (or Graphviz dot)")
+    p.add_argument("flow", metavar="FLOW", help="the flow's name, Id or ARN (or a file holding one flow)")
+    p.add_argument("--flows", action="append", metavar="PATH", help="flow file or folder (overrides the ini)")
+    p.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+    p.set_defaults(func=_cmd_graph)
+    p = sub.add_parser("pull", help="copy a live instance's flows, modules and resources into files (aws extra)")
+    add_pull_arguments(p)
+    p.set_defaults(func=_cmd_pull)
+    from .native import commands as native  # Amazon Connect's own test cases (native/)
+
+    p = sub.add_parser("run-native", help="run Amazon Connect test cases (the Testing language) offline")
+    native.add_run_arguments(p)
+    p.set_defaults(func=native.run_command)
+    p = sub.add_parser("export-native", help="write scenarios as Amazon Connect test cases (CreateTestCase requests)")
+    native.add_export_arguments(p)
+    p.set_defaults(func=native.export_command)
     args = parser.parse_args(argv)
     try:
         code: int = args.func(args)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,12 +12,15 @@ import pytest
 
 from . import hookspecs
 from .blocks import default_registry
+from .coverage import CoverageRecorder, RecordingSimulator, summary_lines, write_html, write_json
 from .engine.instance import Instance
 from .errors import ConnectflowError, ConnectflowWarning
 from .session import ConnectflowSession
 from .simulator import SimulatedContact, Simulator
 
 SESSION_KEY = pytest.StashKey[ConnectflowSession]()
+COVERAGE_KEY = pytest.StashKey[CoverageRecorder]()  # set only when coverage is on
+COVERAGE_OUTPUT = "connectflow_coverage"  # an xdist worker's coverage data, in its workeroutput
 NOTES_PROPERTY = "connectflow_notes"
 DEFAULT_FILES = "test_*.connectflow.yaml"
 
@@ -43,6 +46,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("connectflow_seed", "seed of Distribute by percentage, with the scenario id (default 0)", default="0")
     parser.addini("connectflow_strict_mocks", "fail scenarios that declare mocks no block uses", type="bool",
                   default=False)
+    group.addoption("--connectflow-native-files", metavar="GLOB",
+                    help="glob of Amazon Connect test case files; overrides ini connectflow_native_files")
+    parser.addini("connectflow_native_files", "glob of Amazon Connect test case files (default *.testcase.json)",
+                  default="*.testcase.json")
+    _add_coverage_options(group, parser)
 
 
 def _root(config: pytest.Config) -> Path:
@@ -58,6 +66,7 @@ def pytest_configure(config: pytest.Config) -> None:
     instance = config.getoption("connectflow_instance") or config.getini("connectflow_instance")
     max_steps = config.getoption("connectflow_max_steps") or int(config.getini("connectflow_max_steps"))
     config.pluginmanager.register(NotesReporter(), "connectflow-notes")
+    _configure_coverage(config)
     config.stash[SESSION_KEY] = ConnectflowSession(
         registry=registry,
         default_flows=tuple(flows),
@@ -72,6 +81,11 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Col
     glob = parent.config.getoption("connectflow_files") or parent.config.getini("connectflow_files")
     if fnmatch.fnmatch(file_path.name, glob):
         return ScenarioFile.from_parent(parent, path=file_path)
+    native = parent.config.getoption("connectflow_native_files") or parent.config.getini("connectflow_native_files")
+    if fnmatch.fnmatch(file_path.name, native):
+        from .native.collect import NativeFile  # Amazon Connect's own test cases (native/)
+
+        return NativeFile.from_parent(parent, path=file_path)
     return None
 
 
@@ -134,6 +148,9 @@ class ScenarioItem(pytest.Item):
             strict_mocks=session.strict_mocks,
         )
         trace = outcome.result.trace if outcome.result is not None else getattr(outcome.error, "trace", None)
+        recorder = self.config.stash.get(COVERAGE_KEY, None)
+        if recorder is not None:
+            recorder.record(library, self.loaded.flows or session.default_flows, trace)
         if trace is not None and trace.notes:
             self.user_properties.append((NOTES_PROPERTY, tuple(trace.notes)))
         if outcome.result is not None and outcome.result.unused_mocks and not session.strict_mocks:
@@ -147,7 +164,7 @@ class ScenarioItem(pytest.Item):
             left = ", ".join(repr(i) for i in outcome.result.trace.inputs_left)
             self.add_report_section("call", "connectflow", f"inputs left over (not used by the flow): {left}")
         if not outcome.passed:
-            text = outcome.render()
+            text = outcome.render(graph=_flag(self.config, "connectflow_graph_failures"))
             load_errors = library.report.errors
             if load_errors and outcome.error is not None:
                 text += "\n\nflow files that failed to load:\n" + "\n".join(f"  - {e}" for e in load_errors)
@@ -182,17 +199,157 @@ class NotesReporter:
                 terminalreporter.write_line(f"- {note}")
 
 
+def _add_coverage_options(group: pytest.OptionGroup, parser: pytest.Parser) -> None:
+    group.addoption("--connectflow-cov", action="store_true", default=None,
+                    help="record block and branch coverage of the flows over the run (ini connectflow_cov)")
+    group.addoption("--no-connectflow-cov", action="store_false", dest="connectflow_cov", default=None,
+                    help="do not record coverage, whatever the ini says")
+    group.addoption("--connectflow-cov-report", action="append", metavar="TYPE:PATH",
+                    help="write the coverage as json:PATH or html:DIR too (repeatable); implies --connectflow-cov")
+    group.addoption("--connectflow-cov-fail-under", metavar="PERCENT",
+                    help="fail the run when branch coverage over all flows is under PERCENT; implies --connectflow-cov")
+    group.addoption("--connectflow-graph-failures", action="store_true", default=None,
+                    help="end a failing scenario's output with a Mermaid picture of the path taken")
+    parser.addini("connectflow_cov", "record block and branch coverage (like --connectflow-cov)", type="bool",
+                  default=False)
+    parser.addini("connectflow_cov_report", "coverage reports to write: json:PATH or html:DIR, one a line (paths "
+                  "relative to the ini file)", type="linelist", default=[])
+    parser.addini("connectflow_cov_fail_under", "minimum branch coverage over all flows, in percent", default="")
+    parser.addini("connectflow_graph_failures", "end a failing scenario's output with a Mermaid picture of the path",
+                  type="bool", default=False)
+
+
+def _flag(config: pytest.Config, name: str) -> bool:
+    """A boolean option: the command line when given, else the ini value."""
+    value = config.getoption(name)
+    return bool(config.getini(name)) if value is None else bool(value)
+
+
+COVERAGE_REPORT_DEFAULTS = {"json": "connectflow-coverage.json", "html": "connectflow-coverage-html"}
+
+
+def _coverage_reports(specs: list[str], base: Path, origin: str) -> list[tuple[str, Path]]:
+    reports = []
+    for spec in specs:
+        kind, _, path = spec.partition(":")
+        if kind not in COVERAGE_REPORT_DEFAULTS:
+            raise pytest.UsageError(f"{origin} {spec!r}: the report type must be json or html (json:PATH, html:DIR)")
+        reports.append((kind, base / (path or COVERAGE_REPORT_DEFAULTS[kind])))
+    return reports
+
+
+def _configure_coverage(config: pytest.Config) -> None:
+    cli_reports = config.getoption("connectflow_cov_report")
+    cli_fail_under = config.getoption("connectflow_cov_fail_under")
+    enabled = config.getoption("connectflow_cov")
+    if enabled is None:
+        enabled = bool(cli_reports or cli_fail_under or config.getini("connectflow_cov"))
+    if not enabled:
+        return  # nothing is recorded: a run without coverage pays nothing for it
+    if cli_reports:
+        reports = _coverage_reports(cli_reports, config.invocation_params.dir, "--connectflow-cov-report")
+    else:
+        reports = _coverage_reports(config.getini("connectflow_cov_report"), _root(config), "connectflow_cov_report")
+    fail_under: float | None = None
+    raw = cli_fail_under if cli_fail_under is not None else (config.getini("connectflow_cov_fail_under") or None)
+    if raw is not None:
+        try:
+            fail_under = float(raw)
+        except ValueError:
+            fail_under = -1.0
+        if not 0 <= fail_under <= 100:
+            raise pytest.UsageError(f"--connectflow-cov-fail-under / connectflow_cov_fail_under {raw!r}: "
+                                    "give a percentage from 0 to 100")
+    config.stash[COVERAGE_KEY] = CoverageRecorder()
+    config.pluginmanager.register(CoverageReporter(config, reports, fail_under), "connectflow-coverage")
+
+
+class CoverageReporter:
+    """Reports coverage where the run ends: an xdist worker hands its data to the controller,
+    which merges every worker's before reporting; a run without xdist reports its own."""
+
+    def __init__(self, config: pytest.Config, reports: list[tuple[str, Path]], fail_under: float | None) -> None:
+        self.config = config
+        self.reports = reports
+        self.fail_under = fail_under
+        self.lines: list[str] = []
+        self.failures: list[str] = []
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> Generator[None, object, object]:
+        try:
+            return (yield)
+        finally:  # also after -x or --maxfail stopped the run: what ran is covered
+            self._report(session)
+
+    def _report(self, session: pytest.Session) -> None:
+        recorder = self.config.stash[COVERAGE_KEY]
+        worker_output = getattr(self.config, "workeroutput", None)
+        if worker_output is not None:  # an xdist worker: the controller reports
+            worker_output[COVERAGE_OUTPUT] = recorder.to_data()
+            return
+        if self.config.option.collectonly:
+            return
+        cf_session = self.config.stash[SESSION_KEY]
+        try:
+            if cf_session.default_flows:  # the flows of ini connectflow_flows count, run or not
+                recorder.add_library(cf_session.default_flows, cf_session.library(None))
+            report = recorder.report(lambda key: cf_session.library([Path(p) for p in key[0]], dict(key[1])),
+                                     root=self.config.rootpath, registry=cf_session.registry)
+        except ConnectflowError as exc:
+            self.failures.append(f"FAIL: connectflow coverage could not be reported: {exc}")
+            session.testsfailed += 1
+            return
+        self.lines = summary_lines(report)
+        for kind, path in self.reports:
+            shown = _shown(self.config.invocation_params.dir, path)
+            try:
+                (write_json if kind == "json" else write_html)(report, path)
+            except OSError as exc:
+                self.failures.append(f"FAIL: the coverage {kind} report cannot be written to {shown}: {exc.strerror}")
+                session.testsfailed += 1
+                continue
+            self.lines.append(f"coverage {kind} report written to {shown}")
+        if self.fail_under is not None:
+            reached = f"{report.branch_percent:.1f}% ({report.branches_hit} of {report.branches_total} branches)"
+            if report.branches_hit * 100 < self.fail_under * report.branches_total:
+                self.failures.append(f"FAIL: connectflow branch coverage {reached} is under the required "
+                                     f"{self.fail_under:g}% (--connectflow-cov-fail-under)")
+                session.testsfailed += 1
+            else:
+                self.lines.append(f"connectflow branch coverage {reached} reaches the required {self.fail_under:g}%")
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        data = getattr(node, "workeroutput", {}).get(COVERAGE_OUTPUT)
+        if data:
+            self.config.stash[COVERAGE_KEY].merge_data(data)
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if not self.lines and not self.failures:
+            return
+        terminalreporter.section("connectflow coverage")
+        for line in self.lines:
+            terminalreporter.write_line(line)
+        for failure in self.failures:
+            terminalreporter.write_line(failure, red=True, bold=True)
+
+
 @pytest.fixture
 def connectflow(request: pytest.FixtureRequest) -> Iterator[Simulator]:
     """A simulator over the flows of ini `connectflow_flows` and the instance resources file."""
     session = request.config.stash[SESSION_KEY]
-    simulator = Simulator(
-        session.library(None),
-        instance=Instance.from_dict(session.instance()),
-        registry=session.registry,
-        max_steps=session.max_steps,
-        seed=f"{session.seed}:{request.node.nodeid}",
-        handler_roots=(str(_root(request.config)),),
+    settings: dict[str, Any] = {
+        "instance": Instance.from_dict(session.instance()),
+        "registry": session.registry,
+        "max_steps": session.max_steps,
+        "seed": f"{session.seed}:{request.node.nodeid}",
+        "handler_roots": (str(_root(request.config)),),
+    }
+    recorder = request.config.stash.get(COVERAGE_KEY, None)
+    simulator = (
+        Simulator(session.library(None), **settings) if recorder is None
+        else RecordingSimulator(session.library(None), recorder=recorder, paths=session.default_flows, **settings)
     )
     yield simulator
     if simulator.notes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import hypothesis_profiles  # noqa: F401  (registers and loads the ci / nightly profile)
 import pytest
 from flowdefs import SHARED_FLOWS, endless_loop, main_ivr
 

@@ -52,7 +52,7 @@ def connect_client(connection: Connection) -> ConnectClient:
         attempts = connection.max_attempts or (int(configured) if configured else DEFAULT_MAX_ATTEMPTS)
         session = boto3.session.Session(botocore_session=core, region_name=connection.region)
         config = Config(
-            retries={"mode": "standard", "max_attempts": attempts},
+            retries={"mode": "standard", "total_max_attempts": attempts},
             user_agent_extra="pytest-connectflow",
         )
         # endpoint_url None: boto3 itself honours AWS_ENDPOINT_URL_CONNECT and AWS_ENDPOINT_URL.

@@ -204,12 +204,15 @@ def _loop(ctx: RunContext, action: Action, registry: BlockRegistry, trace: Trace
         if action.unresolved:  # a block holding an unresolved placeholder cannot run, unless mocked
             check_placeholders(flow, action, ctx.mocks.mocks.keys())
         # The checks of _execute, inlined for the common case: allowed channel, no precheck.
-        if undecided and channel in spec.channels and spec.precheck is None and (
-            spec.flow_types is None or frame.flow_type in spec.flow_types
-        ):
-            outcome = spec.run(ctx, action)
-        else:
-            outcome = _execute(ctx, spec, action)
+        try:
+            if undecided and channel in spec.channels and spec.precheck is None and (
+                spec.flow_types is None or frame.flow_type in spec.flow_types
+            ):
+                outcome = spec.run(ctx, action)
+            else:
+                outcome = _execute(ctx, spec, action)
+        except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+            raise _parameter_defect(ctx, action, exc) from None
         if ctx.deadline is not None:
             # In a journey, time passes: the block that runs when the next event comes is cut
             # short and takes no branch (DESIGN.md "Time in a journey").
@@ -242,6 +245,15 @@ def _loop(ctx: RunContext, action: Action, registry: BlockRegistry, trace: Trace
         if isinstance(target, Stop):
             raise target
         action = target
+
+
+def _parameter_defect(ctx: RunContext, action: Action, exc: Exception) -> FlowDefectError:
+    """A parameter of a shape the block never takes (a hand-edited export; Connect would not have
+    saved it): said plainly, naming the block, instead of a traceback into the block."""
+    return FlowDefectError(
+        f"{ctx.where(action)} cannot run: a parameter is not of a shape {action.type} takes "
+        f"({type(exc).__name__}: {exc}); `connectflow validate` checks the parameters"
+    )
 
 
 def _execute(ctx: RunContext, spec: BlockSpec, action: Action) -> Outcome:

@@ -115,7 +115,12 @@ TemplateLoader.add_multi_constructor("!", _construct_intrinsic)
 
 def read_yaml_template(path: Path, text: str) -> tuple[Any, dict[str, int]]:
     """Parse a YAML template: (data, first line of each literal block scalar)."""
-    loader = TemplateLoader(text)
+    try:
+        loader = TemplateLoader(text)  # reading starts here: a character YAML refuses fails now
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise FlowLoadError(f"invalid YAML: {exc.reason} (character #x{exc.character:04x})",
+                            where=f"{path}:{line}") from None
     try:
         return loader.get_single_data(), loader.block_lines
     except yaml.MarkedYAMLError as exc:
@@ -124,6 +129,9 @@ def read_yaml_template(path: Path, text: str) -> tuple[Any, dict[str, int]]:
         raise FlowLoadError(f"invalid YAML: {exc.problem or exc}", where=f"{path}:{line}") from None
     except yaml.YAMLError as exc:
         raise FlowLoadError(f"invalid YAML: {exc}", where=str(path)) from None
+    except (ValueError, RecursionError) as exc:  # `!!int x`, `!!binary` of bad base64; deep nesting
+        problem = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise FlowLoadError(f"invalid YAML: {problem}", where=str(path)) from None
     finally:
         loader.dispose()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import replace
@@ -12,6 +13,10 @@ from ..errors import FlowLoadError
 from .model import Action, Condition, ErrorTransition, Flow
 from .placeholders import PLACEHOLDER_RE as PLACEHOLDER_RE  # moved there; still importable from here
 from .placeholders import substitute, unresolved_in, unresolved_warnings
+
+# Amazon Connect's limits on what CreateContactFlow / UpdateContactFlowContent accept.
+MAX_CONTENT_CHARACTERS = 256_000
+MAX_ACTIONS = 250
 
 _IDENTIFIER_RE = re.compile(r'"Identifier"\s*:\s*"((?:[^"\\]|\\.)*)"')
 
@@ -59,6 +64,9 @@ def parse_action(
     transitions = raw.get("Transitions", {}) or {}
     if not isinstance(transitions, dict):
         raise _fail(source, f"{pointer}/Transitions", f"action {ident!r}: Transitions must be an object", line)
+    for key in ("Conditions", "Errors"):
+        if not isinstance(transitions.get(key) or [], list):
+            raise _fail(source, f"{pointer}/Transitions/{key}", f"action {ident!r}: {key} must be a list", line)
     conditions: list[Condition] = []
     for c_index, entry in enumerate(transitions.get("Conditions") or []):
         c_pointer = f"{pointer}/Transitions/Conditions/{c_index}"
@@ -119,6 +127,7 @@ def parse_flow_document(
     """
     if not isinstance(doc, dict):
         raise _fail(source, base, "a flow must be a JSON object")
+    limits = _limit_warnings(doc, text)
     if placeholders:
         doc = substitute(doc, placeholders)
     actions_raw = doc.get("Actions")
@@ -142,7 +151,7 @@ def parse_flow_document(
     start = doc.get("StartAction")
     start = start if isinstance(start, str) else ""
     settings = _object(doc.get("Settings"))
-    warnings = _structure_warnings(start, actions, source)
+    warnings = limits + _structure_warnings(start, actions, source)
     for action in actions.values():
         warnings += unresolved_warnings(action)
     return Flow(
@@ -160,6 +169,25 @@ def parse_flow_document(
         shape=shape,
         warnings=tuple(warnings),
     )
+
+
+def _limit_warnings(doc: Mapping[str, Any], text: str) -> list[str]:
+    """Loadable and runnable here, but Connect would refuse to save it. The size is that of the
+    text as written (what a deployment sends), else of the document as compact JSON."""
+    warnings: list[str] = []
+    size = len(text) if text else len(json.dumps(doc, ensure_ascii=False, separators=(",", ":"), default=str))
+    if size > MAX_CONTENT_CHARACTERS:
+        warnings.append(
+            f"the flow's Content is {size:,} characters, over the {MAX_CONTENT_CHARACTERS:,} Amazon Connect "
+            "accepts: Connect would refuse to save it"
+        )
+    actions = doc.get("Actions")
+    if isinstance(actions, list) and len(actions) > MAX_ACTIONS:
+        warnings.append(
+            f"the flow has {len(actions)} actions, over the {MAX_ACTIONS} blocks Amazon Connect accepts "
+            "in one flow: Connect would refuse to save it"
+        )
+    return warnings
 
 
 def _object(value: Any) -> dict[str, Any]:

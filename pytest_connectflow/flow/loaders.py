@@ -84,6 +84,8 @@ def read_json(path: Path) -> tuple[Any, str]:
             f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
             where=f"{path}:{exc.lineno}",
         ) from None
+    except RecursionError:
+        raise FlowLoadError("invalid JSON: nested too deeply", where=str(path)) from None
 
 
 def _content(wrapper: dict[str, Any], path: Path, base: str) -> tuple[Any, str]:
@@ -94,6 +96,8 @@ def _content(wrapper: dict[str, Any], path: Path, base: str) -> tuple[Any, str]:
         raise FlowLoadError(f"{base}/Content must be the flow JSON as a string", where=str(path))
     try:
         return json.loads(content), content
+    except RecursionError:
+        raise FlowLoadError(f"{base}/Content is not valid JSON: nested too deeply", where=str(path)) from None
     except json.JSONDecodeError as exc:
         raise FlowLoadError(
             f"{base}/Content is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno} "

@@ -14,7 +14,10 @@ if TYPE_CHECKING:
 
 def _is_open(key: str, value: Any) -> bool:
     if callable(value):
-        value = value()
+        try:
+            value = value()
+        except Exception as exc:  # hours come from the instance, never fail in Connect: the mock is wrong
+            raise MockError(f"hours mock {key!r}: the callable raised {type(exc).__name__}: {exc}") from None
     if isinstance(value, bool):
         return value
     text = str(value).strip().lower()
@@ -64,7 +67,8 @@ def hours_open(ctx: RunContext, action: Action, hours_ref: str | None) -> bool:
         resource = ctx.instance.find(ctx.instance.hours, name)
         if resource is not None and resource.schedule is not None:
             # No mock: the instance's weekly schedule decides, at the simulated time.
-            if ctx.contact.clock is None:
+            now = ctx.current_time()
+            if now is None:
                 raise MissingMockError(
                     f"{ctx.where(action)} checks hours {resource.name!r}, whose weekly schedule needs the "
                     "time: set the scenario's clock (e.g. clock: 2026-11-24T09:30:00-05:00, clock= in Python) "
@@ -72,7 +76,7 @@ def hours_open(ctx: RunContext, action: Action, hours_ref: str | None) -> bool:
                     kind="hours",
                     key=resource.name,
                 )
-            return resource.schedule.is_open(ctx.contact.clock)
+            return resource.schedule.is_open(now)
     what = f"hours {tried[0]!r}" if tried else "the hours of the contact's queue"
     raise MissingMockError(
         f"{ctx.where(action)} checks {what}, which has no mock; mock it (mocks.hours in a scenario, "

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import importlib
+import importlib.machinery
 import inspect
 import json
 import sys
 import threading
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..engine.context import lambda_function_name
@@ -108,6 +110,8 @@ def _call_handler(handler: Callable[..., Any], event: dict[str, Any], timeout: f
             outcome.append(("ok", _invoke(handler, event, timeout)))
         except LambdaFailed as failed:
             outcome.append(("failed", failed))
+        except BaseException as exc:
+            outcome.append(("failed", LambdaFailed(f"the handler raised {type(exc).__name__}: {exc}")))
 
     worker = threading.Thread(target=target, name="connectflow-lambda", daemon=True)
     worker.start()
@@ -180,23 +184,54 @@ def answer(state: MockState, key: str, mock: Any, event: dict[str, Any], timeout
 
 
 def import_handler(key: str, path: str, roots: tuple[str, ...]) -> Callable[..., Any]:
-    """`package.module:function` from the user's project (only when a scenario names it)."""
+    """`package.module:function` from the user's project (only when a scenario names it).
+
+    Only the project's folders (`roots`) are searched, so a scenario cannot reach into the standard
+    library or installed packages (`os:system`); they are on sys.path only while importing."""
     module_name, _, attribute = path.partition(":")
     if not module_name or not attribute:
         raise MockError(f"Lambda mock {key!r}: handler must be 'package.module:function', not {path!r}")
-    for root in roots:
-        if root not in sys.path:
-            sys.path.insert(0, root)
+    looked = ", ".join(roots) or "no folder"
+    top = module_name.split(".")[0]
+    try:
+        found = importlib.machinery.PathFinder.find_spec(top, list(roots)) if top else None
+    except (ImportError, ValueError):
+        found = None
+    if found is None:
+        raise MockError(
+            f"Lambda mock {key!r}: cannot import {module_name!r} (no module {top!r} in the project); looked in {looked}"
+        )
+    added = [root for root in roots if root not in sys.path]
+    sys.path[:0] = added
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
+        raise MockError(f"Lambda mock {key!r}: cannot import {module_name!r} ({exc}); looked in {looked}") from None
+    except Exception as exc:  # the user's module fails as it is imported
         raise MockError(
-            f"Lambda mock {key!r}: cannot import {module_name!r} ({exc}); looked in {', '.join(roots)}"
+            f"Lambda mock {key!r}: importing {module_name!r} raised {type(exc).__name__}: {exc}"
         ) from None
+    finally:
+        for root in added:
+            if root in sys.path:
+                sys.path.remove(root)
+    origin = getattr(module, "__file__", None)
+    if origin and not any(_inside(origin, root) for root in roots):
+        raise MockError(
+            f"Lambda mock {key!r}: {module_name!r} is already imported from {origin}, outside the project "
+            f"({looked}); rename the handler's package"
+        )
     handler = getattr(module, attribute, None)
     if not callable(handler):
         raise MockError(f"Lambda mock {key!r}: {module_name!r} has no function {attribute!r}")
     return handler  # type: ignore[no-any-return]
+
+
+def _inside(file: str, root: str) -> bool:
+    try:
+        return Path(file).resolve().is_relative_to(Path(root).resolve())
+    except (OSError, ValueError):
+        return False
 
 
 def validate_response(response: Any, response_type: str) -> dict[str, Any]:
@@ -205,8 +240,10 @@ def validate_response(response: Any, response_type: str) -> dict[str, Any]:
     if not isinstance(response, Mapping):
         raise LambdaFailed(f"the response is not a JSON object but {type(response).__name__}")
     try:
-        size = len(json.dumps(response, default=str).encode())
-    except (TypeError, ValueError) as exc:
+        # As the Lambda runtime does: a value JSON cannot carry (bytes, a set, an object) fails the
+        # invocation rather than reaching Connect as some text.
+        size = len(json.dumps(response).encode())
+    except (TypeError, ValueError, RecursionError) as exc:
         raise LambdaFailed(f"the response is not JSON: {exc}") from None
     if size > MAX_RESPONSE_BYTES:
         raise LambdaFailed(f"the response is {size} bytes, over Connect's 32 KB limit")

@@ -35,6 +35,8 @@ def _validator(definition: str | None) -> Draft202012Validator:
     from jsonschema import Draft202012Validator  # imported only when a scenario file is read
 
     full = schema()
+    if definition == "file":  # the whole file, scenarios included
+        return Draft202012Validator(full)
     if definition is None:
         part = dict(full)
         part["properties"] = {**full["properties"], "scenarios": {"type": "array"}}
@@ -106,7 +108,10 @@ def load_scenario_file(path: Path, display: str | None = None) -> ScenarioFile:
             where=f"{shown}:1",
         )
         return result
-    problem = check(data, None, index, ())
+    # One pass over the whole file decides the common case, a valid file; only a file with a problem
+    # is checked part by part, so the problem fails just the scenario it is in.
+    valid = _validator("file").is_valid(data)
+    problem = None if valid else check(data, None, index, ())
     if problem is not None:
         result.error = problem
         return result
@@ -127,7 +132,7 @@ def load_scenario_file(path: Path, display: str | None = None) -> ScenarioFile:
     result.instance = data.get("instance") or {}
     seen: dict[str, int] = {}
     for position, raw in enumerate(data.get("scenarios") or []):
-        scenario = _scenario(raw, position, path, index)
+        scenario = _scenario(raw, position, path, index, checked=valid)
         first = seen.get(scenario.name)
         if first is not None and scenario.error is None:
             scenario = _with_error(
@@ -151,7 +156,7 @@ def _with_error(scenario: Scenario, error: ScenarioError) -> Scenario:
     )
 
 
-def _scenario(raw: Any, position: int, path: Path, index: SourceIndex) -> Scenario:
+def _scenario(raw: Any, position: int, path: Path, index: SourceIndex, checked: bool = False) -> Scenario:
     base: Path_ = ("scenarios", position)
     line = index.line(base)
     name = f"scenario {position + 1}"
@@ -160,7 +165,7 @@ def _scenario(raw: Any, position: int, path: Path, index: SourceIndex) -> Scenar
     shell = Scenario(name=name, file=path, line=line, index=index, position=position)
     if not isinstance(raw, dict):
         return _with_error(shell, ScenarioError("a scenario must be a mapping", where=index.where(base)))
-    problem = check(raw, "scenario", index, base)
+    problem = None if checked else check(raw, "scenario", index, base)
     if problem is not None:
         return _with_error(shell, problem)
     expect = raw.get("expect") or {}
@@ -185,6 +190,7 @@ def _scenario(raw: Any, position: int, path: Path, index: SourceIndex) -> Scenar
         contact=_contact(raw.get("contact") or {}, index, (*base, "contact")),
         clock=raw.get("clock"),
         journey=raw.get("journey"),
+        native=raw.get("native"),
         attributes=index.text((*base, "attributes"), raw.get("attributes") or {}),
         inputs=tuple(index.text((*base, "inputs"), raw.get("inputs") or [])),
         lambdas=_lambda_mocks(mocks.get("lambdas") or {}, index, (*base, "mocks", "lambdas")),

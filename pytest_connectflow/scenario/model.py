@@ -32,6 +32,7 @@ class Scenario:
     contact: Mapping[str, Any] = field(default_factory=dict)
     clock: str | None = None
     journey: Mapping[str, Any] | None = None
+    native: str | None = None  # an Amazon Connect test case file to run on `flow` (native/)
     attributes: Mapping[str, str] = field(default_factory=dict)
     inputs: tuple[str | None, ...] = ()
     lambdas: Mapping[str, Any] = field(default_factory=dict)

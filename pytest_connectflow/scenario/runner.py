@@ -63,6 +63,11 @@ def run_scenario(
     strict_mocks: bool = False,
 ) -> ScenarioOutcome:
     """Run the scenario's flow with its contact, inputs and mocks; compare every expectation."""
+    if scenario.native:  # an Amazon Connect test case run on the scenario's flow (native/)
+        from ..native.runner import run_referenced
+
+        return run_referenced(scenario, library, instance_layers=instance_layers, max_steps=max_steps,
+                              registry=registry, seed=seed)
     outcome = ScenarioOutcome(scenario, library=library)
     try:
         instance = Instance.from_dict(merge_instance_dicts(*instance_layers, scenario.instance))
