@@ -11,7 +11,6 @@ import sys
 import time
 from pathlib import Path
 
-from pytest_connectflow.blocks import default_registry
 from pytest_connectflow.scenario.loader import load_scenario_file
 from pytest_connectflow.scenario.runner import run_scenario
 from pytest_connectflow.session import ConnectflowSession, load_instance_file
@@ -21,7 +20,7 @@ PROJECT = ROOT / "example_project"
 
 
 def engine_rate(rounds: int = 200) -> tuple[int, float]:
-    session = ConnectflowSession(registry=default_registry(), default_flows=(PROJECT / "flows",))
+    session = ConnectflowSession(default_flows=(PROJECT / "flows",))
     instance = load_instance_file(PROJECT / "connect-instance.yaml")
     files = [load_scenario_file(p) for p in sorted((PROJECT / "tests").glob("test_*.connectflow.yaml"))]
     scenarios = [(f, s) for f in files for s in f.scenarios]

@@ -10,7 +10,7 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
-from .aws.arguments import add_pull_arguments
+from .aws.arguments import add_cloud_run_arguments, add_pull_arguments, add_push_tests_arguments
 from .blocks import default_registry
 from .blocks.registry import BlockRegistry
 from .config_files import find_settings
@@ -135,7 +135,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
     flows = [Path(p).resolve() for p in args.flows] if args.flows else settings.paths("connectflow_flows")
     instance = settings.value("connectflow_instance")
     session = ConnectflowSession(
-        registry=default_registry(),
         default_flows=tuple(flows),
         instance_file=(settings.root / instance) if instance else None,
         max_steps=args.max_steps or int(settings.value("connectflow_max_steps", "1000") or 1000),
@@ -231,6 +230,18 @@ def _cmd_pull(args: argparse.Namespace) -> int:
     return run_pull(args)
 
 
+def _cmd_push_tests(args: argparse.Namespace) -> int:
+    from .aws import run_push_tests
+
+    return run_push_tests(args)
+
+
+def _cmd_cloud_run(args: argparse.Namespace) -> int:
+    from .aws import run_cloud_run
+
+    return run_cloud_run(args)
+
+
 def _cmd_graph(args: argparse.Namespace) -> int:
     from .flow.library import load_library
     from .graph import dot, mermaid
@@ -300,6 +311,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = sub.add_parser("pull", help="copy a live instance's flows, modules and resources into files (aws extra)")
     add_pull_arguments(p)
     p.set_defaults(func=_cmd_pull)
+    p = sub.add_parser("push-tests", help="create or update scenarios as the instance's test cases (aws extra)")
+    add_push_tests_arguments(p)
+    p.set_defaults(func=_cmd_push_tests)
+    p = sub.add_parser("cloud-run", help="run test cases in Amazon Connect and compare with the offline run (aws extra)")
+    add_cloud_run_arguments(p)
+    p.set_defaults(func=_cmd_cloud_run)
     from .native import commands as native  # Amazon Connect's own test cases (native/)
 
     p = sub.add_parser("run-native", help="run Amazon Connect test cases (the Testing language) offline")

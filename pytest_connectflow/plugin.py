@@ -6,20 +6,20 @@ import fnmatch
 import warnings
 from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from . import hookspecs
-from .blocks import default_registry
-from .coverage import CoverageRecorder, RecordingSimulator, summary_lines, write_html, write_json
-from .engine.instance import Instance
 from .errors import ConnectflowError, ConnectflowWarning
 from .session import ConnectflowSession
-from .simulator import SimulatedContact, Simulator
+
+if TYPE_CHECKING:  # the engine, the loaders and coverage are imported when a run needs them
+    from .coverage import CoverageRecorder
+    from .simulator import SimulatedContact, Simulator
 
 SESSION_KEY = pytest.StashKey[ConnectflowSession]()
-COVERAGE_KEY = pytest.StashKey[CoverageRecorder]()  # set only when coverage is on
+COVERAGE_KEY: pytest.StashKey[CoverageRecorder] = pytest.StashKey()  # set only when coverage is on
 COVERAGE_OUTPUT = "connectflow_coverage"  # an xdist worker's coverage data, in its workeroutput
 NOTES_PROPERTY = "connectflow_notes"
 DEFAULT_FILES = "test_*.connectflow.yaml"
@@ -59,8 +59,6 @@ def _root(config: pytest.Config) -> Path:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "connectflow_failure_demo: a test that shows a failure on purpose")
-    registry = default_registry()
-    config.hook.pytest_connectflow_register_blocks(registry=registry)
     cli_flows = config.getoption("connectflow_flows")
     flows = [Path(p).resolve() for p in (cli_flows or config.getini("connectflow_flows"))]
     instance = config.getoption("connectflow_instance") or config.getini("connectflow_instance")
@@ -68,7 +66,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(NotesReporter(), "connectflow-notes")
     _configure_coverage(config)
     config.stash[SESSION_KEY] = ConnectflowSession(
-        registry=registry,
+        register_blocks=lambda registry: config.hook.pytest_connectflow_register_blocks(registry=registry),
         default_flows=tuple(flows),
         instance_file=_root(config) / instance if instance else None,
         max_steps=max_steps,
@@ -260,6 +258,8 @@ def _configure_coverage(config: pytest.Config) -> None:
         if not 0 <= fail_under <= 100:
             raise pytest.UsageError(f"--connectflow-cov-fail-under / connectflow_cov_fail_under {raw!r}: "
                                     "give a percentage from 0 to 100")
+    from .coverage import CoverageRecorder
+
     config.stash[COVERAGE_KEY] = CoverageRecorder()
     config.pluginmanager.register(CoverageReporter(config, reports, fail_under), "connectflow-coverage")
 
@@ -283,6 +283,8 @@ class CoverageReporter:
             self._report(session)
 
     def _report(self, session: pytest.Session) -> None:
+        from .coverage import summary_lines, write_html, write_json
+
         recorder = self.config.stash[COVERAGE_KEY]
         worker_output = getattr(self.config, "workeroutput", None)
         if worker_output is not None:  # an xdist worker: the controller reports
@@ -338,6 +340,10 @@ class CoverageReporter:
 @pytest.fixture
 def connectflow(request: pytest.FixtureRequest) -> Iterator[Simulator]:
     """A simulator over the flows of ini `connectflow_flows` and the instance resources file."""
+    from .coverage import RecordingSimulator
+    from .engine.instance import Instance
+    from .simulator import Simulator
+
     session = request.config.stash[SESSION_KEY]
     settings: dict[str, Any] = {
         "instance": Instance.from_dict(session.instance()),
@@ -359,4 +365,6 @@ def connectflow(request: pytest.FixtureRequest) -> Iterator[Simulator]:
 @pytest.fixture
 def simulated_contact() -> Callable[..., SimulatedContact]:
     """A factory of simulated contacts: simulated_contact(channel="CHAT", attributes={...})."""
+    from .simulator import SimulatedContact
+
     return SimulatedContact

@@ -1,31 +1,48 @@
 """Run-wide state of one pytest process: settings, the block registry and the flow libraries,
-each flow folder read once however many scenarios use it."""
+each flow folder read once however many scenarios use it.
+
+Only the standard library is imported at the top: pytest imports the plugin, and with it this
+module, in every run; the engine, the loaders and YAML come in when a scenario or fixture needs them.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .blocks.registry import BlockRegistry
 from .errors import ConfigurationError, ScenarioError
-from .flow.library import FlowLibrary, load_library
-from .scenario.loader import check
-from .scenario.yaml_source import load_yaml
+
+if TYPE_CHECKING:
+    from .blocks.registry import BlockRegistry
+    from .flow.library import FlowLibrary
 
 
 @dataclass
 class ConnectflowSession:
-    registry: BlockRegistry
     default_flows: tuple[Path, ...] = ()
     instance_file: Path | None = None
     max_steps: int = 1000
     seed: str = "0"
     strict_mocks: bool = False  # a mock no block used fails the scenario (else a warning)
+    # Adds plugins' blocks to a new registry (the pytest_connectflow_register_blocks hook).
+    register_blocks: Callable[[BlockRegistry], None] | None = None
     # keyed by the paths and the placeholders substituted in them (the same files can load twice)
     _libraries: dict[tuple[tuple[Path, ...], tuple[tuple[str, str], ...]], FlowLibrary] = field(default_factory=dict)
     _instance: Mapping[str, Any] | None = None
+    _registry: BlockRegistry | None = None
+
+    @property
+    def registry(self) -> BlockRegistry:
+        """The blocks of this run: the built-in ones and plugins', made on first use."""
+        if self._registry is None:
+            from .blocks import default_registry
+
+            self._registry = default_registry()
+            if self.register_blocks is not None:
+                self.register_blocks(self._registry)
+        return self._registry
 
     def library(self, paths: Sequence[Path] | None, placeholders: Mapping[str, str] | None = None) -> FlowLibrary:
         """The flows under `paths` (default: ini connectflow_flows), loaded once per process and
@@ -40,6 +57,8 @@ class ConnectflowSession:
         mapping = tuple(sorted((str(k), str(v)) for k, v in placeholders.items()))
         key = (files, mapping)
         if key not in self._libraries:
+            from .flow.library import load_library
+
             self._libraries[key] = load_library(list(files), dict(mapping))
         return self._libraries[key]
 
@@ -59,6 +78,9 @@ class ConnectflowSession:
 
 
 def load_instance_file(path: Path) -> Mapping[str, Any]:
+    from .scenario.loader import check
+    from .scenario.yaml_source import load_yaml
+
     try:
         text = path.read_text("utf-8-sig")
     except OSError as exc:

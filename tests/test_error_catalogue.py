@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 
 from pytest_connectflow import errors
-from pytest_connectflow.blocks import default_registry
 from pytest_connectflow.errors import ConnectflowError, ConnectflowWarning
 from pytest_connectflow.flow.loaders import load_path
 from pytest_connectflow.scenario.loader import load_scenario_file
@@ -92,7 +91,7 @@ def trigger(entry: Entry, root: Path) -> list[object]:
 def _run_scenarios(root: Path) -> list[object]:
     found: list[object] = []
     instance = root / "instance.yaml"
-    session = ConnectflowSession(registry=default_registry(), instance_file=instance if instance.exists() else None)
+    session = ConnectflowSession(instance_file=instance if instance.exists() else None)
     for path in sorted(root.rglob("*.connectflow.yaml")):
         loaded = load_scenario_file(path, str(path.relative_to(root)))
         if loaded.error is not None:

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from nativedefs import DESK_INSTANCE, desk_describe
 
-from pytest_connectflow.blocks import default_registry
 from pytest_connectflow.cli import main
 from pytest_connectflow.engine.instance import merge_instance_dicts
 from pytest_connectflow.native import read_test_case_text, run_test_case
@@ -43,7 +42,7 @@ def export_file(path: Path, session: ConnectflowSession, root: Path) -> list[tup
 
 @pytest.mark.parametrize("path", EXAMPLE_SCENARIO_FILES, ids=lambda p: p.name)
 def test_every_example_project_scenario_round_trips_with_the_same_outcome(path: Path) -> None:
-    session = ConnectflowSession(registry=default_registry(), default_flows=((EXAMPLE / "flows").resolve(),),
+    session = ConnectflowSession(default_flows=((EXAMPLE / "flows").resolve(),),
                                  instance_file=EXAMPLE / "connect-instance.yaml")
     rows = export_file(path, session, EXAMPLE)
     assert rows
@@ -60,7 +59,7 @@ def test_the_example_project_has_scenarios_to_round_trip() -> None:
 def test_the_failure_demos_fail_on_what_the_testing_language_cannot_express() -> None:
     """The demos expect branches and media stream states: their test cases pass, and the notes say
     why they cannot fail there."""
-    session = ConnectflowSession(registry=default_registry(), default_flows=((EXAMPLE / "flows").resolve(),),
+    session = ConnectflowSession(default_flows=((EXAMPLE / "flows").resolve(),),
                                  instance_file=EXAMPLE / "connect-instance.yaml")
     rows = export_file(EXAMPLE / "failure_demos" / "test_failure_demo.connectflow.yaml", session, EXAMPLE)
     for passed, exported, native in rows:
@@ -103,7 +102,7 @@ def scenario_file(desk_dir: Path, *scenarios: tuple[str, str]) -> Path:
 
 
 def exported_rows(desk_dir: Path, *scenarios: tuple[str, str]) -> list[tuple[bool, ExportedTestCase, Any]]:
-    session = ConnectflowSession(registry=default_registry(), default_flows=((desk_dir / "flows").resolve(),),
+    session = ConnectflowSession(default_flows=((desk_dir / "flows").resolve(),),
                                  instance_file=desk_dir / "connect-instance.yaml")
     return export_file(scenario_file(desk_dir, *scenarios), session, desk_dir)
 

@@ -10,7 +10,6 @@ import pytest
 from flowdefs import action, main_ivr
 
 from pytest_connectflow import FlowDefectError, Simulator, load_library
-from pytest_connectflow.blocks import default_registry
 from pytest_connectflow.engine.instance import Instance, merge_instance_dicts
 from pytest_connectflow.flow.placeholders import (
     check_placeholders,
@@ -111,7 +110,7 @@ def test_session_caches_a_library_per_paths_and_placeholders(tmp_path: Path) -> 
     (tmp_path / "ivr.json").write_text(json.dumps(_flow_with_placeholders()))
     instance = tmp_path / "instance.yaml"
     instance.write_text(f"placeholders:\n  QueueArn: {QUEUE}\n")
-    session = ConnectflowSession(registry=default_registry(), default_flows=(tmp_path,), instance_file=instance)
+    session = ConnectflowSession(default_flows=(tmp_path,), instance_file=instance)
     default = session.library(None)
     assert default is session.library([tmp_path])  # the instance file's placeholders by default
     assert default.find("Main IVR").actions["Set sales queue"].parameters["QueueId"] == QUEUE

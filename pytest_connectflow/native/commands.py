@@ -7,7 +7,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..blocks import default_registry
 from ..config_files import find_settings
 from ..errors import ConnectflowError
 from ..session import ConnectflowSession
@@ -18,7 +17,6 @@ def _session(flows: list[str] | None, max_steps: int | None) -> ConnectflowSessi
     paths = [Path(p).resolve() for p in flows] if flows else settings.paths("connectflow_flows")
     instance = settings.value("connectflow_instance")
     return ConnectflowSession(
-        registry=default_registry(),
         default_flows=tuple(paths),
         instance_file=(settings.root / instance) if instance else None,
         max_steps=max_steps or int(settings.value("connectflow_max_steps", "1000") or 1000),
