@@ -161,9 +161,13 @@ class RunContext:
 
     def resolve(self, value: Any) -> str | None:
         """A parameter value with references resolved (a whole unset reference gives None)."""
+        if isinstance(value, str) and "$" not in value:
+            return value  # a literal: nothing to look up
         return values.resolve(value, self.lookup)
 
     def render(self, text: str) -> str:
+        if "$" not in text:
+            return text
         return values.render(text, self.lookup)
 
     def resolve_map(self, raw: Mapping[str, Any] | None) -> dict[str, str]:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import ConfigurationError
 from ..flow.library import arn_id
 from ..mocks.schedule import Schedule, parse_schedule
 from .contact import QueueRef
@@ -77,6 +78,17 @@ class Instance:
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any] | None) -> Instance:
         raw = raw or {}
+        try:
+            return cls._from_mapping(raw)
+        except (AttributeError, TypeError, ValueError) as exc:
+            # YAML is checked against the schema first; from Python anything can come.
+            raise ConfigurationError(
+                f"instance settings of the wrong shape ({type(exc).__name__}: {exc}); they follow the "
+                "schema of the instance resources file (queues: {NAME: {arn: ...}}, hours: ...)"
+            ) from None
+
+    @classmethod
+    def _from_mapping(cls, raw: Mapping[str, Any]) -> Instance:
         return cls(
             live_media_streaming=bool(raw.get("live_media_streaming", True)),
             queues=_resources(raw.get("queues")),

@@ -6,8 +6,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from ..flow.library import arn_id
 from ..flow.model import Action
@@ -21,6 +20,7 @@ PROMPT_KEYS = ("Text", "SSML", "PromptId", "Media")
 _KINDS: dict[str, MessageKind] = {"Text": "text", "SSML": "ssml", "PromptId": "prompt", "Media": "media"}
 # Flows whose messages go to the agent (DESIGN.md "Time in a journey"): not what the customer hears.
 AGENT_FLOW_TYPES = frozenset({"AGENT_WHISPER", "AGENT_HOLD"})
+_new = tuple.__new__  # Message(...) with positional fields, the cheapest way to make one per prompt
 _TAG_RE = re.compile(r"<[^>]*>")
 _SPACE_RE = re.compile(r"\s+")
 
@@ -30,10 +30,9 @@ def plain_text(text: str) -> str:
     return _SPACE_RE.sub(" ", html.unescape(_TAG_RE.sub(" ", text))).strip()
 
 
-@dataclass(frozen=True)
-class Message:
+class Message(NamedTuple):
     """One message sent. `content` is the rendered Text or SSML, the prompt's ARN or Id, the media
-    URI or the bot's reply; `prompt` the prompt's name."""
+    URI or the bot's reply; `prompt` the prompt's name. (A NamedTuple: one is made per prompt.)"""
 
     kind: MessageKind
     content: str
@@ -65,6 +64,9 @@ def outgoing(
     without one, None when a PromptId reference is unset. An unset reference in text renders as
     an empty string (DESIGN.md "References")."""
     given = action.parameters if params is None else params
+    text = given.get("Text")
+    if isinstance(text, str):  # the common case first
+        return "Text", ctx.render(text)
     for key in PROMPT_KEYS:
         if key not in given:
             continue
@@ -88,15 +90,8 @@ def send(ctx: RunContext, action: Action, parameter: str, content: str) -> None:
     if kind == "prompt":
         found = ctx.instance.find(ctx.instance.prompts, content)
         prompt = found.name if found else display_name(action, "PromptId") or arn_id(content)
+    frame = ctx.frames[-1]
+    to: Literal["customer", "agent"] = "agent" if frame.flow_type in AGENT_FLOW_TYPES else "customer"
     ctx.messages.append(
-        Message(
-            kind=kind,
-            content=content,
-            block=action.identifier,
-            flow=ctx.flow.name,
-            channel=ctx.contact.channel,
-            to="agent" if ctx.flow_type in AGENT_FLOW_TYPES else "customer",
-            step=ctx.step,
-            prompt=prompt,
-        )
+        _new(Message, (kind, content, action.identifier, frame.flow.name, ctx.contact.channel, to, ctx.step, prompt))
     )
