@@ -224,6 +224,33 @@ def _cmd_blocks(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_coverage(args: argparse.Namespace) -> int:
+    """Render a saved JSON coverage report: the terminal summary, HTML pages, a minimum."""
+    from .coverage import report_from_json, summary_lines, write_html
+    from .flow.library import load_library
+
+    try:
+        document = json.loads(Path(args.report).read_text("utf-8"))
+        settings = find_settings(Path.cwd())
+        paths = [Path(p) for p in args.flows] if args.flows else settings.paths("connectflow_flows")
+        report = report_from_json(document, load_library(paths) if paths else None)
+    except (OSError, ValueError) as exc:
+        print(f"connectflow coverage: cannot read {args.report}: {exc}", file=sys.stderr)
+        return 2
+    except ConnectflowError as exc:
+        print(f"connectflow coverage: {args.report}: {exc}", file=sys.stderr)
+        return 2
+    for line in summary_lines(report):
+        print(line)
+    if args.html:
+        write_html(report, Path(args.html))
+        print(f"coverage html report written to {args.html}")
+    if args.fail_under is not None and report.branches_hit * 100 < args.fail_under * report.branches_total:
+        print(f"FAIL: branch coverage {report.branch_percent:.1f}% is under the required {args.fail_under:g}%")
+        return 1
+    return 0
+
+
 def _cmd_pull(args: argparse.Namespace) -> int:
     from .aws import run_pull  # boto3 is imported only when an AWS command runs
 
@@ -303,6 +330,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = sub.add_parser("lint", help="check flows against rules with stable codes (CF001...)")
     lint.add_arguments(p)
     p.set_defaults(func=lint.command)
+    p = sub.add_parser("coverage", help="render a saved JSON coverage report (--connectflow-cov-report=json:PATH)")
+    p.add_argument("report", metavar="REPORT.json")
+    p.add_argument("--html", metavar="DIR", help="write the HTML pages too")
+    p.add_argument("--flows", action="append", metavar="PATH", help="flows to draw the pictures from (default: ini)")
+    p.add_argument("--fail-under", type=float, metavar="PERCENT", help="exit 1 when branch coverage is under it")
+    p.set_defaults(func=_cmd_coverage)
     p = sub.add_parser("graph", help="print a flow as a Mermaid flowchart (or Graphviz dot)")
     p.add_argument("flow", metavar="FLOW", help="the flow's name, Id or ARN (or a file holding one flow)")
     p.add_argument("--flows", action="append", metavar="PATH", help="flow file or folder (overrides the ini)")
@@ -314,7 +347,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = sub.add_parser("push-tests", help="create or update scenarios as the instance's test cases (aws extra)")
     add_push_tests_arguments(p)
     p.set_defaults(func=_cmd_push_tests)
-    p = sub.add_parser("cloud-run", help="run test cases in Amazon Connect and compare with the offline run (aws extra)")
+    p = sub.add_parser("cloud-run", help="run test cases in Amazon Connect beside the offline run (aws extra)")
     add_cloud_run_arguments(p)
     p.set_defaults(func=_cmd_cloud_run)
     from .native import commands as native  # Amazon Connect's own test cases (native/)

@@ -487,3 +487,31 @@ def _flow_page(f: FlowCoverage, registry: BlockRegistry | None) -> str:
             body.append(f"<tr>{cells}</tr>")
     body.append("</table>")
     return _page(f"{f.name}: connectflow coverage", body, diagram=f.flow is not None)
+
+
+def report_from_json(document: Mapping[str, Any], library: FlowLibrary | None = None) -> CoverageReport:
+    """A report saved with --connectflow-cov-report=json:PATH, read back (`connectflow coverage`).
+    With a library, each flow found in it by name gets its picture in the HTML pages."""
+    if document.get("format") != JSON_FORMAT or document.get("version") != JSON_VERSION:
+        raise ConnectflowError(
+            f"not a connectflow coverage report (format {JSON_FORMAT!r}, version {JSON_VERSION}): "
+            f"format {document.get('format')!r}, version {document.get('version')!r}"
+        )
+    flows = []
+    for raw in document.get("flows", []):
+        blocks = tuple(
+            BlockCoverage(
+                identifier=str(b["identifier"]),
+                action_type=str(b["type"]),
+                name=str(b.get("name") or b["identifier"]),
+                hits=int(b["hits"]),
+                branches=tuple(
+                    BranchCoverage(str(br["name"]), int(br["hits"]), br.get("to"), br.get("ending") or "")
+                    for br in b.get("branches", [])
+                ),
+            )
+            for b in raw.get("actions", [])
+        )
+        flow = library.lookup(str(raw["name"])) if library is not None else None
+        flows.append(FlowCoverage(str(raw["name"]), str(raw.get("file", "")), bool(raw.get("module")), blocks, flow))
+    return CoverageReport(tuple(flows))

@@ -166,3 +166,22 @@ def test_every_documented_action_type_has_a_block_and_a_row_in_the_support_table
     assert [t for t in DOCUMENTED_ACTION_TYPES if t not in registry] == []
     page = (DOCS / "blocks.md").read_text("utf-8")
     assert [t for t in DOCUMENTED_ACTION_TYPES if f"| `{t}` |" not in page] == []
+
+
+def test_coverage_renders_a_saved_report(pytester: pytest.Pytester, capsys: pytest.CaptureFixture[str]) -> None:
+    flows = pytester.mkdir("flows")
+    (flows / "main.json").write_text(json.dumps(main_ivr()))
+    pytester.makeini("[pytest]\nconnectflow_flows = flows\n")
+    pytester.makefile(".connectflow.yaml", test_cov="scenarios:\n  - name: chat\n    flow: Main IVR\n"
+                                                    "    channel: CHAT\n    mocks: {lambdas: {lookupCustomer: {}}}\n")
+    report = pytester.path / "cov.json"
+    pytester.runpytest(f"--connectflow-cov-report=json:{report}").assert_outcomes(passed=1)
+    html = pytester.path / "html"
+    assert main(["coverage", str(report), "--flows", str(flows), "--html", str(html), "--fail-under", "50"]) == 1
+    out = capsys.readouterr().out
+    assert "Main IVR" in out and "FAIL: branch coverage" in out
+    assert '<pre class="mermaid">' in next(p for p in html.iterdir() if p.name != "index.html").read_text()
+    assert main(["coverage", str(report), "--fail-under", "1"]) == 0
+    (pytester.path / "other.json").write_text('{"format": "something"}')
+    assert main(["coverage", str(pytester.path / "other.json")]) == 2
+    assert "not a connectflow coverage report" in capsys.readouterr().err

@@ -60,3 +60,35 @@ def add_pull_arguments(parser: argparse.ArgumentParser) -> None:
                         help="pull only flows and modules whose name matches this glob (repeatable, any matches)")
     parser.add_argument("--check", action="store_true",
                         help="write nothing: list the files that differ from the instance; exit 1 when any do")
+
+
+TEST_CASE_STATUSES = ("PUBLISHED", "SAVED")
+DEFAULT_CLOUD_RUN_TIMEOUT = 900  # seconds: a test runs up to 5 minutes, after waiting behind up to 5 others
+
+
+def _project_arguments(parser: argparse.ArgumentParser) -> None:
+    """How the scenarios are read, as `connectflow run` and `export-native` read them."""
+    parser.add_argument("--prefix", default="", metavar="NAME_PREFIX",
+                        help="put this before each scenario's name to make its test case's name (e.g. 'ci/')")
+    parser.add_argument("--flows", action="append", metavar="PATH", help="flow file or folder (overrides the ini)")
+    parser.add_argument("--max-steps", type=int)
+
+
+def add_push_tests_arguments(parser: argparse.ArgumentParser) -> None:
+    add_connection_arguments(parser)
+    parser.add_argument("files", nargs="+", metavar="SCENARIO_FILE", help="scenario files (*.connectflow.yaml)")
+    parser.add_argument("--status", choices=TEST_CASE_STATUSES, default="PUBLISHED",
+                        help="PUBLISHED (default: validated by Amazon Connect, and runnable) or SAVED (a draft)")
+    _project_arguments(parser)
+
+
+def add_cloud_run_arguments(parser: argparse.ArgumentParser) -> None:
+    add_connection_arguments(parser)
+    parser.add_argument("files", nargs="*", metavar="SCENARIO_FILE",
+                        help="run the test cases pushed from these scenario files (connectflow push-tests)")
+    parser.add_argument("--name", dest="names", action="append", metavar="GLOB",
+                        help="run the instance's test cases whose name matches this glob (repeatable, any "
+                             "matches); with scenario files, only theirs that match")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_CLOUD_RUN_TIMEOUT, metavar="SECONDS",
+                        help=f"stop waiting for the executions after this long (default {DEFAULT_CLOUD_RUN_TIMEOUT})")
+    _project_arguments(parser)
