@@ -11,7 +11,7 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "example_project"
 
 # Scenario items (YAML) and Python tests of example_project/tests; the two Python failure demos
 # are deselected by the project's addopts.
-EXAMPLE_PASSED = 37
+EXAMPLE_PASSED = 38
 EXAMPLE_DEMOS_DESELECTED = 2
 
 
