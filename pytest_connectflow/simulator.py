@@ -30,7 +30,10 @@ def as_connect_string(value: Any) -> str:
     """A Python value as the string Amazon Connect sees (JSON spelling: True → "true")."""
     if isinstance(value, str):
         return value
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    try:
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    except (TypeError, ValueError) as exc:
+        raise ConfigurationError(f"{value!r} is not a value Amazon Connect can hold: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -231,6 +234,9 @@ def build_mocks(
     if unknown:
         kinds = ", ".join(["lambdas", "hours", "queues", "distribution", *SERVICE_KINDS])
         raise ConfigurationError(f"unknown mock kind(s) {', '.join(sorted(unknown))}; known kinds: {kinds}")
+    for kind, value in (*given.items(), ("lambdas", lambdas), ("hours", hours)):
+        if value and not isinstance(value, Mapping):
+            raise ConfigurationError(f"mocks.{kind} must be a map of mocks by name, not {value!r}")
     return Mocks(
         lambdas={**dict(given.pop("lambdas", None) or {}), **dict(lambdas or {})},
         hours={**dict(given.pop("hours", None) or {}), **dict(hours or {})},

@@ -10,6 +10,12 @@ from pathlib import Path
 
 import pytest
 
+import pytest_connectflow
+
+# pytester's in-process runs drop the modules first imported during a run; the public API, imported
+# lazily (PEP 562), would then keep classes of a dropped module. Import it all before any run.
+PUBLIC_API = [getattr(pytest_connectflow, name) for name in pytest_connectflow.__all__]
+
 EXAMPLE = Path(__file__).resolve().parents[1] / "example_project"
 
 # A plain shuffle, seeded by an option: the same seed gives every xdist worker the same order.

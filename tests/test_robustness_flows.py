@@ -33,12 +33,15 @@ from pytest_connectflow.errors import FlowDefectError
 from pytest_connectflow.flow.loaders import load_file, load_path
 
 # tmp_path is shared by the examples of one test (the profiles allow that): each example writes
-# its own file name.
+# its own folder.
 _counter = iter(range(10**9))
 
 
 def _write(folder: Path, raw: bytes, suffix: str = ".json") -> Path:
-    path = folder / f"flow{next(_counter)}{suffix}"
+    """A file alone in a folder of its own (Terraform reads every .tf file of a folder)."""
+    number = next(_counter)
+    path = folder / f"example{number}" / f"flow{number}{suffix}"
+    path.parent.mkdir()
     path.write_bytes(raw)
     return path
 

@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from flowdefs import action, main_ivr
 from hypothesis import given
 from hypothesis import strategies as st
-from robustness import JSON, corpus_files
+from robustness import JSON, corpus_files, mutate
 
 from pytest_connectflow import Simulator
-from pytest_connectflow.errors import ConnectflowError, MissingMockError, MockError
+from pytest_connectflow.errors import ConfigurationError, ConnectflowError, MissingMockError, MockError
 from pytest_connectflow.flow.library import load_library
 from pytest_connectflow.mocks.lambdas import MAX_RESPONSE_BYTES
 from pytest_connectflow.mocks.services import SERVICE_KINDS
@@ -234,3 +235,41 @@ def test_an_hours_callable_that_raises_is_our_error(tmp_path: Path) -> None:
     with pytest.raises(MockError, match=r"hours mock 'Office hours': the callable raised ZeroDivisionError"):
         simulator.run("Hours", hours={"Office hours": lambda: 1 / 0})
     assert simulator.run("Hours", hours={"Office hours": lambda: True}).branch("Hours") == "True"
+
+
+INSTANCE = yaml.safe_load((Path(__file__).resolve().parents[1] / "example_project" / "connect-instance.yaml")
+                          .read_text())
+
+
+@given(rnd=st.randoms(use_true_random=False), wrong=st.lists(JSON, min_size=1, max_size=3),
+       mocks=st.dictionaries(st.sampled_from(["lambdas", "hours", "queues", "distribution", "lex", "nope"]),
+                             st.one_of(JSON, st.dictionaries(st.text(max_size=8), st.one_of(JSON, ODD_VALUES),
+                                                             max_size=3)), max_size=3),
+       inputs=st.lists(st.one_of(JSON, ODD_VALUES), max_size=3))
+def test_python_api_arguments_of_any_shape(
+    simulator: Simulator, rnd: random.Random, wrong: list[Any], mocks: dict[str, Any], inputs: list[Any]
+) -> None:
+    """From Python anything can be passed: instance settings broken at random places, mocks and
+    inputs of any type. The run ends, or fails with our own error."""
+    instance: Any = INSTANCE
+    for value in wrong:
+        instance = mutate(instance, rnd, value)
+    try:
+        simulator.run("Main IVR", instance=instance if isinstance(instance, dict) else None, mocks=mocks,
+                      inputs=inputs)
+    except ConnectflowError as exc:
+        assert exc.message.strip()
+
+
+@pytest.mark.parametrize(("arguments", "message"), [
+    ({"mocks": {"lambdas": 5}}, "mocks.lambdas must be a map of mocks by name, not 5"),
+    ({"mocks": {"queues": ["Sales"]}}, "mocks.queues must be a map of mocks by name, not ['Sales']"),
+    ({"inputs": [b"1"]}, "b'1' is not a value Amazon Connect can hold: Object of type bytes is not JSON serializable"),
+    ({"instance": {"queues": 5}}, "instance settings of the wrong shape (AttributeError: "),
+])
+def test_python_arguments_found_by_the_generators(
+    simulator: Simulator, arguments: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        simulator.run("Main IVR", **arguments)
+    assert raised.value.message.startswith(message)

@@ -110,7 +110,7 @@ def _call_handler(handler: Callable[..., Any], event: dict[str, Any], timeout: f
             outcome.append(("ok", _invoke(handler, event, timeout)))
         except LambdaFailed as failed:
             outcome.append(("failed", failed))
-        except BaseException as exc:
+        except BaseException as exc:  # SystemExit, KeyboardInterrupt raised by the handler itself
             outcome.append(("failed", LambdaFailed(f"the handler raised {type(exc).__name__}: {exc}")))
 
     worker = threading.Thread(target=target, name="connectflow-lambda", daemon=True)

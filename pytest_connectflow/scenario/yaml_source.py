@@ -87,13 +87,21 @@ class SourceIndex:
 
 
 def _compose(text: str) -> yaml.Node | None:
-    try:
-        return yaml.compose(text, Loader=_Parser)
-    except yaml.YAMLError:
-        if _Parser is _Loader:
-            raise
-    # The pure-Python parser words errors better and points at the right line: ask it again.
+    if _Parser is not _Loader:
+        try:
+            node = yaml.compose(text, Loader=_Parser)
+        except Exception:  # an error: the pure-Python parser words it better, at the right line
+            pass
+        else:
+            # libyaml keeps the PyYAML classes of its first import: after PyYAML is imported again
+            # (pytester restores sys.modules between runs) its nodes are not this module's classes.
+            if node is None or (type(node) in _NODE_TYPES and node.tag is not None):
+                return node
     return yaml.compose(text, Loader=_Loader)
+
+
+_NODE_TYPES = (yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode)
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 def load_yaml(text: str, file: str) -> tuple[Any, SourceIndex]:
@@ -182,7 +190,7 @@ def _convert(
             if not isinstance(key_node, yaml.ScalarNode):
                 raise ScenarioError("a mapping key must be a plain value, not a list or a mapping",
                                     where=f"{file}:{key_node.start_mark.line + 1}")
-            key = _construct(constructor, key_node, file)
+            key = key_node.value if key_node.tag == _STR_TAG else _construct(constructor, key_node, file)
             key = key if isinstance(key, str) else str(key_node.value)
             if key in out:
                 raise ScenarioError(f"duplicate key {key!r}", where=f"{file}:{key_node.start_mark.line + 1}")
@@ -197,7 +205,8 @@ def _convert(
             _convert(item, (*path, i), index, constructor, budget, file) for i, item in enumerate(node.value)
         ]
     assert isinstance(node, yaml.ScalarNode)
-    value = _construct(constructor, node, file)
+    # A string is its own text (the common case, without the constructor's dispatch).
+    value = node.value if node.tag == _STR_TAG else _construct(constructor, node, file)
     previous = index.nodes.get(path)
     index.nodes[path] = NodeInfo(previous.line if previous else line, node.value)
     return value
