@@ -129,18 +129,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from .scenario.loader import load_scenario_file
     from .scenario.runner import run_scenario
-    from .session import ConnectflowSession
+    from .session import session_from_settings
 
-    settings = find_settings(Path.cwd())
-    flows = [Path(p).resolve() for p in args.flows] if args.flows else settings.paths("connectflow_flows")
-    instance = settings.value("connectflow_instance")
-    session = ConnectflowSession(
-        default_flows=tuple(flows),
-        instance_file=(settings.root / instance) if instance else None,
-        max_steps=args.max_steps or int(settings.value("connectflow_max_steps", "1000") or 1000),
-        seed=settings.value("connectflow_seed", "0") or "0",
-        strict_mocks=str(settings.value("connectflow_strict_mocks", "false")).lower() in ("true", "1", "yes"),
-    )
+    session = session_from_settings(args.flows, args.max_steps)
     passed = failed = 0
     for name in args.files:
         loaded = load_scenario_file(Path(name), name)

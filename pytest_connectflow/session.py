@@ -94,3 +94,21 @@ def load_instance_file(path: Path) -> Mapping[str, Any]:
     if not isinstance(data, dict):
         raise ScenarioError("the instance resources file must be a mapping", where=str(path))
     return data
+
+
+def session_from_settings(flows: Sequence[str] | None = None, max_steps: int | None = None) -> ConnectflowSession:
+    """The session a command outside pytest runs with, as pytest would: the ini from the current
+    folder upwards (connectflow_flows, _instance, _max_steps, _seed, _strict_mocks), `flows` and
+    `max_steps` from the command line over it."""
+    from .config_files import find_settings
+
+    settings = find_settings(Path.cwd())
+    paths = [Path(p).resolve() for p in flows] if flows else settings.paths("connectflow_flows")
+    instance = settings.value("connectflow_instance")
+    return ConnectflowSession(
+        default_flows=tuple(paths),
+        instance_file=(settings.root / instance) if instance else None,
+        max_steps=max_steps or int(settings.value("connectflow_max_steps", "1000") or 1000),
+        seed=settings.value("connectflow_seed", "0") or "0",
+        strict_mocks=str(settings.value("connectflow_strict_mocks", "false")).lower() in ("true", "1", "yes"),
+    )

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConnectflowError
+from ..session import session_from_settings
 from . import client as aws_client
 from .arguments import Connection
 from .errors import AwsError
@@ -35,7 +36,6 @@ from .push import (
     export_scenarios,
     is_per_test_case,
     list_test_cases,
-    project_session,
     report_exports,
     require_test_case_api,
     same_content,
@@ -469,7 +469,7 @@ def command(args: argparse.Namespace, *, sleep: Callable[[float], None] | None =
     if args.timeout <= 0:
         err("connectflow cloud-run: --timeout must be more than 0 seconds")
         return 2
-    session = project_session(args.flows, args.max_steps)
+    session = session_from_settings(args.flows, args.max_steps)
     cases: list[LocalTestCase] = []
     problems: list[str] = []
     left_out = 0

@@ -21,12 +21,11 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from ..config_files import find_settings
 from ..engine.instance import merge_instance_dicts
 from ..errors import ConnectflowError
 from ..flow.library import FlowLibrary, arn_id
 from ..flow.model import Flow
-from ..session import ConnectflowSession
+from ..session import ConnectflowSession, session_from_settings
 from . import client as aws_client
 from .arguments import Connection
 from .errors import AwsError
@@ -77,20 +76,6 @@ class LocalTestCase:
     flow: Flow | None = None
     library: FlowLibrary | None = None
     instance: Mapping[str, Any] = field(default_factory=dict)
-
-
-def project_session(flows: Sequence[str] | None, max_steps: int | None) -> ConnectflowSession:
-    """The project's settings as `connectflow run` reads them: the pytest ini from the current
-    folder upwards, `--flows` over connectflow_flows."""
-    settings = find_settings(Path.cwd())
-    paths = [Path(p).resolve() for p in flows] if flows else settings.paths("connectflow_flows")
-    instance = settings.value("connectflow_instance")
-    return ConnectflowSession(
-        default_flows=tuple(paths),
-        instance_file=(settings.root / instance) if instance else None,
-        max_steps=max_steps or int(settings.value("connectflow_max_steps", "1000") or 1000),
-        seed=settings.value("connectflow_seed", "0") or "0",
-    )
 
 
 def export_scenarios(files: Sequence[str], session: ConnectflowSession, prefix: str = "") -> (
@@ -374,7 +359,7 @@ def command(args: argparse.Namespace) -> int:
     def err(text: str) -> None:
         print(text, file=sys.stderr)
 
-    session = project_session(args.flows, args.max_steps)
+    session = session_from_settings(args.flows, args.max_steps)
     cases, problems = export_scenarios(args.files, session, args.prefix)
     left_out = report_exports("push-tests", cases, problems, err)
     if not any(c.request is not None for c in cases):

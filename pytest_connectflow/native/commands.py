@@ -7,21 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..config_files import find_settings
 from ..errors import ConnectflowError
-from ..session import ConnectflowSession
-
-
-def _session(flows: list[str] | None, max_steps: int | None) -> ConnectflowSession:
-    settings = find_settings(Path.cwd())
-    paths = [Path(p).resolve() for p in flows] if flows else settings.paths("connectflow_flows")
-    instance = settings.value("connectflow_instance")
-    return ConnectflowSession(
-        default_flows=tuple(paths),
-        instance_file=(settings.root / instance) if instance else None,
-        max_steps=max_steps or int(settings.value("connectflow_max_steps", "1000") or 1000),
-        seed=settings.value("connectflow_seed", "0") or "0",
-    )
+from ..session import session_from_settings
 
 
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
@@ -39,7 +26,7 @@ def run_command(args: argparse.Namespace) -> int:
     from .reader import read_test_case_file
     from .runner import run_test_case
 
-    session = _session(args.flows, args.max_steps)
+    session = session_from_settings(args.flows, args.max_steps)
     passed = failed = 0
     for name in args.files:
         loaded = read_test_case_file(Path(name), name)
@@ -85,7 +72,7 @@ def export_command(args: argparse.Namespace) -> int:
     from ..scenario.loader import load_scenario_file
     from .export import export_scenario, write
 
-    session = _session(args.flows, args.max_steps)
+    session = session_from_settings(args.flows, args.max_steps)
     to = Path(args.to)
     to.mkdir(parents=True, exist_ok=True)
     written = problems = 0
