@@ -127,42 +127,26 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from .command_runs import run_files
     from .scenario.loader import load_scenario_file
+    from .scenario.model import Scenario, ScenarioFile
     from .scenario.runner import run_scenario
     from .session import session_from_settings
 
     session = session_from_settings(args.flows, args.max_steps)
-    passed = failed = 0
-    for name in args.files:
+
+    def read(name: str) -> tuple[ScenarioFile, Exception | None, Sequence[Scenario]]:
         loaded = load_scenario_file(Path(name), name)
-        if loaded.error is not None:
-            print(f"FAILED {name}: {loaded.error}")
-            failed += 1
-            continue
-        for scenario in loaded.scenarios:
-            label = f"{name}::{scenario.name}"
-            if scenario.error is not None:
-                print(f"FAILED {label}\n{scenario.error}\n")
-                failed += 1
-                continue
-            try:
-                library = session.scenario_library(loaded.flows, loaded.instance, scenario.instance)
-                layers = (session.instance(), loaded.instance)
-            except ConnectflowError as exc:
-                print(f"FAILED {label}\n{exc}\n")
-                failed += 1
-                continue
-            outcome = run_scenario(scenario, library, instance_layers=layers, max_steps=session.max_steps,
-                                   registry=session.registry, seed=session.seed,
-                                   strict_mocks=session.strict_mocks)
-            if outcome.passed:
-                passed += 1
-                print(f"PASSED {label}")
-            else:
-                failed += 1
-                print(f"FAILED {label}\n{outcome.render()}\n")
-    print(f"{passed} passed, {failed} failed")
-    return 0 if failed == 0 and passed > 0 else 1
+        return loaded, loaded.error, loaded.scenarios
+
+    def run(label: str, loaded: ScenarioFile, scenario: Scenario) -> tuple[bool, str]:
+        library = session.scenario_library(loaded.flows, loaded.instance, scenario.instance)
+        layers = (session.instance(), loaded.instance)
+        outcome = run_scenario(scenario, library, instance_layers=layers, max_steps=session.max_steps,
+                               registry=session.registry, seed=session.seed, strict_mocks=session.strict_mocks)
+        return outcome.passed, "" if outcome.passed else f"\n{outcome.render()}\n"
+
+    return run_files(args.files, read, run)
 
 
 def block_table(registry: BlockRegistry) -> str:

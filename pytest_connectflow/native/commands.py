@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import ConnectflowError
@@ -23,42 +24,26 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_command(args: argparse.Namespace) -> int:
+    from ..command_runs import run_files
+    from .model import TestCase, TestCaseFile
     from .reader import read_test_case_file
     from .runner import run_test_case
 
     session = session_from_settings(args.flows, args.max_steps)
-    passed = failed = 0
-    for name in args.files:
+
+    def read(name: str) -> tuple[TestCaseFile, Exception | None, Sequence[TestCase]]:
         loaded = read_test_case_file(Path(name), name)
-        if loaded.error is not None:
-            print(f"FAILED {name}: {loaded.error}")
-            failed += 1
-            continue
-        for case in loaded.cases:
-            label = f"{name}::{case.name}"
-            if case.error is not None:
-                print(f"FAILED {label}\n{case.error}\n")
-                failed += 1
-                continue
-            try:
-                library = session.library(None)
-                instance = session.instance()
-            except ConnectflowError as exc:
-                print(f"FAILED {label}\n{exc}\n")
-                failed += 1
-                continue
-            outcome = run_test_case(case, library, instance=instance, registry=session.registry,
-                                    max_steps=session.max_steps, seed=f"{session.seed}:{label}", flow=args.flow)
-            if outcome.passed:
-                passed += 1
-                print(f"PASSED {label} ({outcome.summary()})")
-                for line in outcome.observation_lines():
-                    print(line)
-            else:
-                failed += 1
-                print(f"FAILED {label}\n{outcome.render()}\n")
-    print(f"{passed} passed, {failed} failed")
-    return 0 if failed == 0 and passed > 0 else 1
+        return loaded, loaded.error, loaded.cases
+
+    def run(label: str, loaded: TestCaseFile, case: TestCase) -> tuple[bool, str]:
+        library, instance = session.library(None), session.instance()
+        outcome = run_test_case(case, library, instance=instance, registry=session.registry,
+                                max_steps=session.max_steps, seed=f"{session.seed}:{label}", flow=args.flow)
+        if not outcome.passed:
+            return False, f"\n{outcome.render()}\n"
+        return True, "".join([f" ({outcome.summary()})", *(f"\n{line}" for line in outcome.observation_lines())])
+
+    return run_files(args.files, read, run)
 
 
 def add_export_arguments(parser: argparse.ArgumentParser) -> None:
