@@ -22,6 +22,7 @@ import pytest
 import yaml
 
 boto3 = pytest.importorskip("boto3")  # the aws extra (in the dev extra too)
+pytest_plugins = ("awsdefs",)  # its botocore_sleeps fixture
 
 from botocore.stub import Stubber  # noqa: E402
 
@@ -776,19 +777,10 @@ def fake_connect(request: pytest.FixtureRequest) -> Iterator[FakeConnect]:
         server.server_close()
 
 
-@pytest.fixture
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """The back-off waits botocore's retry handler asks for, recorded instead of slept."""
-    import botocore.endpoint
-
-    waits: list[float] = []
-    monkeypatch.setattr(botocore.endpoint.time, "sleep", waits.append)
-    return waits
-
-
 @pytest.mark.parametrize("fake_connect", [2], indirect=True)
 def test_throttling_is_retried_with_backoff_then_succeeds(
-    aws_env: None, fake_connect: FakeConnect, sleeps: list[float], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    aws_env: None, fake_connect: FakeConnect, botocore_sleeps: list[float], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     # The endpoint from the standard variable, as every boto3 tool reads it.
@@ -796,13 +788,14 @@ def test_throttling_is_retried_with_backoff_then_succeeds(
     assert pull(tmp_path) == 0, capsys.readouterr().err
     listed = [p for p in fake_connect.requests if p.startswith("/contact-flows-summary/")]
     assert len(listed) == 3  # two throttled, then the answer
-    assert len(sleeps) == 2  # a back-off before each retry
+    assert len(botocore_sleeps) == 2  # a back-off before each retry
     assert (tmp_path / "flows" / "sales-whisper.json").is_file()
 
 
 @pytest.mark.parametrize("fake_connect", [100], indirect=True)
 def test_throttling_gives_up_after_the_attempts_allowed(
-    aws_env: None, fake_connect: FakeConnect, sleeps: list[float], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    aws_env: None, fake_connect: FakeConnect, botocore_sleeps: list[float], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "3")
