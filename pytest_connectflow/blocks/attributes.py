@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ..engine.context import RunContext
 from ..engine.outcome import Outcome, error, success
 from ..flow.model import Action
@@ -22,14 +24,34 @@ def run_contact_attributes(ctx: RunContext, action: Action) -> Outcome:
     updates = ctx.resolve_map(raw)
     if "" in updates:
         return error(note="an attribute key is empty")
-    merged = {**ctx.contact.attributes, **updates}
-    # A UTF-8 character takes at most 4 bytes: count the bytes only when that bound is reached.
-    if 4 * (sum(map(len, merged)) + sum(map(len, merged.values()))) > MAX_ATTRIBUTES_BYTES:
+    before = ctx.contact.attributes
+    merged = {**before, **updates}
+    # A bound on the characters of `merged` (the run keeps the last one; updates only add to it),
+    # and a UTF-8 character takes at most 4 bytes: the bytes are counted only near the limit.
+    known = ctx.attribute_chars
+    chars = known[1] if known is not None and known[0] is before else _chars(before)
+    for key, value in updates.items():
+        chars += len(key) + len(value)
+    if 4 * chars > MAX_ATTRIBUTES_BYTES:
         size = sum(len(k.encode()) + len(v.encode()) for k, v in merged.items())
         if size > MAX_ATTRIBUTES_BYTES:
             return error(note=f"attributes would take {size} bytes, over the 32,768-byte limit")
+        chars = _chars(merged)
     ctx.contact.attributes = merged
-    return success(", ".join([f"{k}={v!r}" for k, v in updates.items()]))
+    ctx.attribute_chars = (merged, chars)
+    return success(_assignments(updates))
+
+
+def _chars(attributes: Mapping[str, str]) -> int:
+    return sum(map(len, attributes)) + sum(map(len, attributes.values()))
+
+
+def _assignments(updates: dict[str, str]) -> str:
+    """The step note: `key='value', ...` (one key, the common case, without the join)."""
+    if len(updates) == 1:
+        for key, value in updates.items():
+            return f"{key}={value!r}"
+    return ", ".join([f"{k}={v!r}" for k, v in updates.items()])
 
 
 def run_flow_attributes(ctx: RunContext, action: Action) -> Outcome:
@@ -41,7 +63,7 @@ def run_flow_attributes(ctx: RunContext, action: Action) -> Outcome:
         value = spec.get("Value") if isinstance(spec, dict) else spec
         updates[str(key)] = ctx.resolve(value) or ""
     ctx.frame.flow_attributes.update(updates)
-    return success(", ".join(f"{k}={v!r}" for k, v in updates.items()))
+    return success(_assignments(updates))
 
 
 def check_contact_attributes(action: Action) -> list[checks.Finding]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -72,6 +72,12 @@ class BlockRegistry:
 
     def get(self, action_type: str) -> BlockSpec | None:
         return self._specs.get(action_type)
+
+    @property
+    def specs(self) -> Mapping[str, BlockSpec]:
+        """Action type → BlockSpec, read-only by its type (the step loop looks specs up here
+        directly: a method call per block costs more than the lookup)."""
+        return self._specs
 
     def __contains__(self, action_type: object) -> bool:
         return action_type in self._specs

@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from ..errors import ConnectflowError, FlowDefectError, StepBudgetExceeded, UnsupportedActionError
@@ -21,7 +22,7 @@ from .timing import block_seconds
 from .trace import Step, Trace
 
 if TYPE_CHECKING:
-    from ..blocks.registry import BlockRegistry, BlockSpec
+    from ..blocks.registry import BlockHandler, BlockRegistry, BlockSpec
     from ..mocks import MockState
 
 DEFAULT_MAX_STEPS = 1000
@@ -178,10 +179,15 @@ def _loop(ctx: RunContext, action: Action, registry: BlockRegistry, trace: Trace
     # that takes Success to a block of the same flow) skips the general routing.
     append = trace.steps.append
     frames = ctx.frames
-    get_spec = registry.get
+    get_spec = registry.specs.get
     step = ctx.step
     channel = ctx.contact.channel  # a contact keeps its channel for the whole run
     undecided = ctx.decide is None
+    # Flow type → action type → handler, for the blocks _execute would run with no check left to
+    # make (allowed on this channel and flow type, no precheck): filled as the run meets them.
+    plain_by_type: dict[str, dict[str, BlockHandler]] = {}
+    plain: dict[str, BlockHandler] = {}
+    plain_frame: Frame | None = None
     while True:
         if step >= max_steps:
             repeats = ", ".join(f"{name} ({n} times)" for name, n in trace.repeating_blocks())
@@ -193,32 +199,38 @@ def _loop(ctx: RunContext, action: Action, registry: BlockRegistry, trace: Trace
         ctx.step = step
         frame = frames[-1]
         flow = frame.flow
-        spec = get_spec(action.type)
-        if spec is None:
-            raise UnsupportedActionError(
-                f"action type {action.type!r} of block {action.identifier!r} in flow "
-                f"{flow.name!r} is not supported by any block",
-                where=flow.where(action),
-            )
-        sent_before = len(ctx.messages)
+        if frame is not plain_frame:  # a new flow run: its flow type may differ
+            plain_frame = frame
+            plain = plain_by_type.setdefault(frame.flow_type, {})
+        run = plain.get(action.type)
+        if run is None:
+            spec = get_spec(action.type)
+            if spec is None:
+                raise UnsupportedActionError(
+                    f"action type {action.type!r} of block {action.identifier!r} in flow "
+                    f"{flow.name!r} is not supported by any block",
+                    where=flow.where(action),
+                )
+            if (undecided and channel in spec.channels and spec.precheck is None
+                    and (spec.flow_types is None or frame.flow_type in spec.flow_types)):
+                run = plain[action.type] = spec.run
+            else:
+                run = partial(_execute, spec)
+        deadline = ctx.deadline
+        if deadline is not None:
+            sent_before = len(ctx.messages)
         if action.unresolved:  # a block holding an unresolved placeholder cannot run, unless mocked
             check_placeholders(flow, action, ctx.mocks.mocks.keys())
-        # The checks of _execute, inlined for the common case: allowed channel, no precheck.
         try:
-            if undecided and channel in spec.channels and spec.precheck is None and (
-                spec.flow_types is None or frame.flow_type in spec.flow_types
-            ):
-                outcome = spec.run(ctx, action)
-            else:
-                outcome = _execute(ctx, spec, action)
+            outcome = run(ctx, action)
         except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
             raise _parameter_defect(ctx, action, exc) from None
-        if ctx.deadline is not None:
+        if deadline is not None:
             # In a journey, time passes: the block that runs when the next event comes is cut
             # short and takes no branch (DESIGN.md "Time in a journey").
             seconds = block_seconds(action, outcome, ctx.messages[sent_before:], ctx.instance)
-            if ctx.now + seconds >= ctx.deadline and ctx.deadline < math.inf:
-                ctx.now = ctx.deadline
+            if ctx.now + seconds >= deadline and deadline < math.inf:
+                ctx.now = deadline
                 append(new_step(Step, (step, flow.name, frame.flow_type, action.identifier, action.type, None,
                                        f"interrupted: {ctx.deadline_reason}", flow.is_module, action)))
                 raise Stop("interrupted", ctx.deadline_reason)
@@ -256,7 +268,7 @@ def _parameter_defect(ctx: RunContext, action: Action, exc: Exception) -> FlowDe
     )
 
 
-def _execute(ctx: RunContext, spec: BlockSpec, action: Action) -> Outcome:
+def _execute(spec: BlockSpec, ctx: RunContext, action: Action) -> Outcome:
     channel = ctx.contact.channel
     if channel not in spec.channels:
         if channel in spec.noop_channels:

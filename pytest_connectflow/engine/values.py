@@ -109,6 +109,12 @@ def render(text: str, lookup: Lookup) -> str:
     """Text with every embedded reference replaced by its value (unset → empty string)."""
     if "$" not in text:
         return text
-    return "".join(
-        literal if parts is None else (to_text(lookup(parts)) or "") for literal, parts in _template(text)
-    )
+    # A plain loop, not a generator: this runs for every prompt a flow plays.
+    out: list[str] = []
+    for literal, parts in _template(text):
+        if parts is None:
+            out.append(literal)
+        else:
+            value = lookup(parts)
+            out.append(value if value.__class__ is str else (to_text(value) or ""))
+    return "".join(out)

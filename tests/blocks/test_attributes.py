@@ -116,6 +116,24 @@ def test_the_32kb_limit_counts_every_attribute(
         assert result.attributes == initial
 
 
+def test_the_limit_counts_what_earlier_blocks_of_the_run_set(flows: FlowFactory) -> None:
+    # Three blocks of 12,000 bytes each: the first two fit (24,000), the third would not; a block
+    # that overwrites a key adds nothing to the total.
+    third = LIMIT * 3 // 8
+    blocks = [
+        flows.action(f"Set {n}", "UpdateContactAttributes", {"Attributes": {key: "x" * third}},
+                     next_action=following, errors={"NoMatchingError": following})
+        for n, key, following in [(1, "a", "Set 2"), (2, "a", "Set 3"), (3, "b", "Set 4"), (4, "c", "End")]
+    ]
+    flows.make("Inbound", [*blocks, flows.disconnect("End")])
+    result = flows.run("Inbound")
+
+    assert [result.branch(f"Set {n}") for n in (1, 2, 3, 4)] == [
+        "Success", "Success", "Success", "NoMatchingError"
+    ]
+    assert sorted(result.attributes) == ["a", "b"]
+
+
 def test_over_the_limit_nothing_is_written(flows: FlowFactory) -> None:
     flows.make("Inbound", [set_block(flows, {"Attributes": {"small": "1", "huge": "x" * LIMIT}})])
     result = flows.run("Inbound", attributes={"kept": "yes"})
