@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import yaml
 from flowdefs import endless_loop, main_ivr
@@ -24,6 +25,7 @@ from robustness import JSON, mutate
 
 from pytest_connectflow.errors import ScenarioError
 from pytest_connectflow.flow.library import FlowLibrary, load_library
+from pytest_connectflow.scenario import loader, yaml_source
 from pytest_connectflow.scenario.loader import load_scenario_file
 from pytest_connectflow.scenario.runner import run_scenario
 from pytest_connectflow.scenario.yaml_source import MAX_NODES
@@ -307,3 +309,29 @@ def test_broken_files_never_stop_the_run(
     outcomes = result.parseoutcomes()
     assert "errors" not in outcomes and "error" not in outcomes  # no collection error
     result.stdout.fnmatch_lines(["PASSED test_zgood.connectflow.yaml::fine"])
+
+
+# --- the fast schema check agrees with jsonschema ---------------------------------------------
+
+
+@given(data=FILE, rnd=st.randoms(use_true_random=False), wrong=st.lists(JSON, max_size=3))
+def test_the_fast_schema_check_agrees_with_jsonschema(data: dict[str, Any], rnd: random.Random,
+                                                      wrong: list[Any]) -> None:
+    """A file the compiled check (jsonschema-rs) passes skips jsonschema entirely, so the two
+    must agree on it; a file it refuses is checked again by jsonschema, which words the problem."""
+    for value in wrong:
+        data = _add_unknown_key(data, rnd, value) if rnd.random() < 0.3 else mutate(data, rnd, value)
+    data, _ = yaml_source.load_yaml(yaml.safe_dump(data, allow_unicode=True), "gen.yaml")
+    full = jsonschema.Draft202012Validator(loader.schema())
+    assert loader.file_is_valid(data) == full.is_valid(data)
+
+
+@pytest.mark.parametrize("value", ["!!binary aGVsbG8=", ".nan", ".inf", "123456789012345678901234567890"])
+def test_values_json_has_no_type_for_are_left_to_jsonschema(tmp_path: Path, value: str) -> None:
+    # `!!binary` is bytes, which the compiled check refuses to look at: jsonschema decides.
+    path = _write(tmp_path, f"scenarios:\n  - name: s\n    flow: F\n    attributes: {{k: {value}}}\n")
+    data, _ = yaml_source.load_yaml(path.read_text(), str(path))
+    assert loader.file_is_valid(data) is False or jsonschema.Draft202012Validator(loader.schema()).is_valid(data)
+    loaded = load_scenario_file(path)
+    expected_error = value.startswith("!!binary")
+    assert (loaded.error is not None or any(s.error for s in loaded.scenarios)) is expected_error

@@ -7,6 +7,7 @@ file error; anything wrong inside one scenario fails that scenario only.
 from __future__ import annotations
 
 import difflib
+import gc
 import json
 from collections.abc import Mapping
 from functools import cache
@@ -19,6 +20,7 @@ from .model import Expectation, Scenario, ScenarioFile
 from .yaml_source import Path_, SourceIndex, load_yaml
 
 if TYPE_CHECKING:
+    import jsonschema_rs
     from jsonschema import Draft202012Validator, ValidationError
 
 
@@ -32,11 +34,11 @@ def schema() -> dict[str, Any]:
 
 @cache
 def _validator(definition: str | None) -> Draft202012Validator:
-    from jsonschema import Draft202012Validator  # imported only when a scenario file is read
+    """jsonschema's validator, for the wording and place of a problem (only a file with one pays
+    for it): `definition` None is the file without its scenarios, else a `$defs` entry."""
+    from jsonschema import Draft202012Validator  # imported only when a file has a problem
 
     full = schema()
-    if definition == "file":  # the whole file, scenarios included: only asks "valid?", many times
-        return Draft202012Validator(_inline_refs(full, full["$defs"]))
     if definition is None:
         part = dict(full)
         part["properties"] = {**full["properties"], "scenarios": {"type": "array"}}
@@ -44,19 +46,20 @@ def _validator(definition: str | None) -> Draft202012Validator:
     return Draft202012Validator({"$ref": f"#/$defs/{definition}", "$defs": full["$defs"]})
 
 
-def _inline_refs(node: Any, defs: Mapping[str, Any]) -> Any:
-    """The schema with every `#/$defs/` reference replaced by its definition (the schema has no
-    cycles): validation then never looks a reference up, which was most of its cost."""
-    if isinstance(node, dict):
-        ref = node.get("$ref")
-        rest = {k: _inline_refs(v, defs) for k, v in node.items() if k not in ("$ref", "$defs")}
-        if isinstance(ref, str) and ref.startswith("#/$defs/"):
-            target = _inline_refs(defs[ref.removeprefix("#/$defs/")], defs)
-            return {"allOf": [target, rest]} if rest else target  # $ref beside other keywords: both apply
-        return rest
-    if isinstance(node, list):
-        return [_inline_refs(v, defs) for v in node]
-    return node
+@cache
+def _fast_validator() -> jsonschema_rs.Draft202012Validator:
+    import jsonschema_rs  # compiled: it answers "valid?" for a 2,000-scenario file in a millisecond
+
+    return jsonschema_rs.Draft202012Validator(schema())
+
+
+def file_is_valid(data: Any) -> bool:
+    """Whether the whole file, scenarios included, meets the schema: the common case, decided in
+    one fast pass. False sends the file through jsonschema, which finds and words each problem."""
+    try:
+        return _fast_validator().is_valid(data)
+    except (ValueError, TypeError, OverflowError):  # a value JSON has no type for (`!!binary`)
+        return False
 
 
 def _describe(error: ValidationError, index: SourceIndex, base: Path_) -> ScenarioError:
@@ -103,6 +106,19 @@ def check(value: Any, definition: str | None, index: SourceIndex, base: Path_) -
 
 def load_scenario_file(path: Path, display: str | None = None) -> ScenarioFile:
     """Load a scenario file; `display` is how messages name it (default: the path)."""
+    # Loading makes tens of thousands of objects that all live on (nodes, lines, scenarios) and
+    # form no cycles: the cyclic garbage collector would only walk them again and again, a quarter
+    # of the time of a big file. It is paused while the file loads, as it was before.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_scenario_file(path, display)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _load_scenario_file(path: Path, display: str | None) -> ScenarioFile:
     result = ScenarioFile(path)
     shown = display or str(path)
     try:
@@ -125,7 +141,7 @@ def load_scenario_file(path: Path, display: str | None = None) -> ScenarioFile:
         return result
     # One pass over the whole file decides the common case, a valid file; only a file with a problem
     # is checked part by part, so the problem fails just the scenario it is in.
-    valid = _validator("file").is_valid(data)
+    valid = file_is_valid(data)
     problem = None if valid else check(data, None, index, ())
     if problem is not None:
         result.error = problem

@@ -7,8 +7,7 @@ Values Amazon Connect sees are strings, so scenario values are taken as written 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -43,8 +42,9 @@ _TOO_BIG = f"the document expands to more than {MAX_NODES} nodes (YAML aliases, 
 MAX_DEPTH = 100  # no scenario nests this deep; deeper would exhaust Python's stack
 
 
-@dataclass(frozen=True)
-class NodeInfo:
+class NodeInfo(NamedTuple):
+    """(A NamedTuple: one is made per YAML node, and tuples are the cheapest records to make.)"""
+
     line: int
     text: str | None  # source text of a scalar (without quotes); None for collections
 
@@ -102,6 +102,7 @@ def _compose(text: str) -> yaml.Node | None:
 
 _NODE_TYPES = (yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode)
 _STR_TAG = "tag:yaml.org,2002:str"
+_node_info = tuple.__new__  # NodeInfo(...) with positional fields, the cheapest way to make one
 
 
 def load_yaml(text: str, file: str) -> tuple[Any, SourceIndex]:
@@ -175,7 +176,12 @@ def _convert(
     line = node.start_mark.line + 1
     if len(path) > MAX_DEPTH:
         raise ScenarioError(f"invalid YAML: nested more than {MAX_DEPTH} levels deep", where=f"{file}:{line}")
-    if not isinstance(node, yaml.ScalarNode) and node.tag not in _COLLECTION_TAGS:
+    if isinstance(node, yaml.ScalarNode):  # most nodes: a string is its own text (no constructor)
+        value = node.value if node.tag == _STR_TAG else _construct(constructor, node, file)
+        previous = index.nodes.get(path)
+        index.nodes[path] = _node_info(NodeInfo, (previous[0] if previous else line, node.value))
+        return value
+    if node.tag not in _COLLECTION_TAGS:
         # The safe loader would refuse `!!python/...` on a list or mapping too; say so, not ignore it.
         raise ScenarioError(f"invalid YAML: the tag {node.tag!r} is not allowed", where=f"{file}:{line}")
     if isinstance(node, yaml.MappingNode):
@@ -196,17 +202,9 @@ def _convert(
                 raise ScenarioError(f"duplicate key {key!r}", where=f"{file}:{key_node.start_mark.line + 1}")
             child = (*path, key)
             # A mapping entry is found at the line of its key.
-            index.nodes[child] = NodeInfo(key_node.start_mark.line + 1, None)
+            index.nodes[child] = _node_info(NodeInfo, (key_node.start_mark.line + 1, None))
             out[key] = _convert(value_node, child, index, constructor, budget, file)
         return out
-    if isinstance(node, yaml.SequenceNode):
-        index.nodes.setdefault(path, NodeInfo(line, None))
-        return [
-            _convert(item, (*path, i), index, constructor, budget, file) for i, item in enumerate(node.value)
-        ]
-    assert isinstance(node, yaml.ScalarNode)
-    # A string is its own text (the common case, without the constructor's dispatch).
-    value = node.value if node.tag == _STR_TAG else _construct(constructor, node, file)
-    previous = index.nodes.get(path)
-    index.nodes[path] = NodeInfo(previous.line if previous else line, node.value)
-    return value
+    assert isinstance(node, yaml.SequenceNode)
+    index.nodes.setdefault(path, NodeInfo(line, None))
+    return [_convert(item, (*path, i), index, constructor, budget, file) for i, item in enumerate(node.value)]
