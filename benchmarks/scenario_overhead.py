@@ -6,12 +6,10 @@ Run: python benchmarks/scenario_overhead.py
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-from _common import best_of, report, write_flow
+from _common import pytest_seconds, report, write_flow
 
 COUNT = 2000
 TARGET = 1.3
@@ -30,14 +28,6 @@ def trivial_project(root: Path) -> None:
     (root / "test_trivial.py").write_text(
         f"import pytest\n\n\n@pytest.mark.parametrize('i', range({COUNT}))\ndef test_x(i):\n    assert i >= 0\n"
     )
-
-
-def pytest_seconds(root: Path) -> float:
-    def work() -> None:
-        subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly"],
-                       cwd=root, check=True, stdout=subprocess.DEVNULL)
-
-    return best_of(3, work)
 
 
 def main() -> None:

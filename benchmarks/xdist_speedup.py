@@ -9,12 +9,10 @@ Run: python benchmarks/xdist_speedup.py
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-from _common import best_of, report, write_flow
+from _common import pytest_seconds, report, write_flow
 
 COUNT = 10_000
 FILES = 20
@@ -39,22 +37,14 @@ def trivial_project(root: Path) -> None:
     )
 
 
-def seconds(root: Path, *extra: str) -> float:
-    def work() -> None:
-        subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *extra], cwd=root,
-                       check=True, stdout=subprocess.DEVNULL)
-
-    return best_of(2, work)
-
-
 def main() -> None:
     base = Path(tempfile.mkdtemp())
     root, trivial = base / "scenarios", base / "trivial"
     project(root)
     trivial_project(trivial)
     for label, folder in ((f"{COUNT} scenarios", root), (f"{COUNT} trivial pytest tests (ceiling)", trivial)):
-        one = seconds(folder)
-        two = seconds(folder, "-p", "xdist", "-n", "2")
+        one = pytest_seconds(folder, repeat=2)
+        two = pytest_seconds(folder, "-p", "xdist", "-n", "2", repeat=2)
         speedup = one / two
         report(f"{label}, -n 2 vs one process", f"{one:.1f} s / {two:.1f} s = {speedup:.2f}x",
                f">= {TARGET}x", speedup / TARGET, speedup >= TARGET)
