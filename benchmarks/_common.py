@@ -42,7 +42,8 @@ def linear_flow(blocks: int, name: str = "Linear") -> dict[str, Any]:
                                             "Errors": [{"NextAction": following,
                                                         "ErrorType": "NoMatchingCondition"}]}})
     actions.append({"Identifier": "end", "Type": "DisconnectParticipant", "Parameters": {}, "Transitions": {}})
-    return {"Version": "2019-10-30", "StartAction": "b0", "Metadata": {"name": name}, "Actions": actions}
+    start = "b0" if blocks else "end"
+    return {"Version": "2019-10-30", "StartAction": start, "Metadata": {"name": name}, "Actions": actions}
 
 
 def write_flow(folder: Path, blocks: int, name: str = "Linear") -> Path:
@@ -87,5 +88,12 @@ def machine() -> str:
 def report(figure: str, value: str, target: str, ratio: float, met: bool) -> str:
     """One result line, also parsed by benchmarks/run: figure | value | target | ratio | met."""
     line = f"{figure} | {value} | {target} | {ratio:.2f} | {'yes' if met else 'NO'}"
+    print(line)
+    return line
+
+
+def inform(figure: str, value: str) -> str:
+    """A line that explains a figure and has no target of its own."""
+    line = f"{figure} | {value} | - | - | -"
     print(line)
     return line

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -129,6 +130,20 @@ scenarios:
       branches: {Start streaming: Success}
 """)
     ivr_project.runpytest().assert_outcomes(passed=1)
+
+
+def test_a_spec_registered_after_runs_takes_over_from_the_next_run(simulator: Simulator) -> None:
+    # The step loop keeps each block type's handler between runs; registering must drop that.
+    from pytest_connectflow.engine.outcome import error
+
+    before = simulator.run("Main IVR", inputs=[1], lambdas={"lookupCustomer": {"tier": "gold"}})
+    assert before.branch("Save tier") == "Success"
+    spec = simulator.registry.get("UpdateContactAttributes")
+    assert spec is not None
+    simulator.registry.register(dataclasses.replace(spec, run=lambda ctx, action: error(note="replaced")),
+                                replace=True)
+    after = simulator.run("Main IVR", inputs=[1], lambdas={"lookupCustomer": {"tier": "gold"}})
+    assert after.branch("Save tier") == "NoMatchingError"
 
 
 def test_unsupported_action_type_is_a_clear_error(ivr_project: pytest.Pytester) -> None:

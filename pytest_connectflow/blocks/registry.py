@@ -62,6 +62,7 @@ class BlockRegistry:
 
     def __init__(self, specs: Iterable[BlockSpec] = ()) -> None:
         self._specs: dict[str, BlockSpec] = {}
+        self._unchecked: dict[tuple[str, str], dict[str, BlockHandler]] = {}
         for spec in specs:
             self.register(spec)
 
@@ -69,6 +70,17 @@ class BlockRegistry:
         if spec.action_type in self._specs and not replace:
             raise ConfigurationError(f"action type {spec.action_type!r} is registered twice")
         self._specs[spec.action_type] = spec
+        self._unchecked.clear()
+
+    def unchecked_handlers(self, channel: str, flow_type: str) -> dict[str, BlockHandler]:
+        """Action type → handler of the blocks that need no check on this channel and flow type
+        (allowed there, no precheck). The step loop fills it as runs meet block types, and runs
+        share it: registering a spec empties it."""
+        key = (channel, flow_type)
+        found = self._unchecked.get(key)
+        if found is None:
+            found = self._unchecked[key] = {}
+        return found
 
     def get(self, action_type: str) -> BlockSpec | None:
         return self._specs.get(action_type)

@@ -49,16 +49,16 @@ def result(value: str | None, note: str = "") -> Outcome:
 
 
 def end(ended: Ending, note: str = "") -> Outcome:
-    return Outcome("end", ended=ended, note=note)
+    return _new(Outcome, ("end", None, None, ended, None, note))
 
 
 def transfer_to_flow(flow: Flow, note: str = "") -> Outcome:
-    return Outcome("transfer_flow", flow=flow, note=note)
+    return _new(Outcome, ("transfer_flow", None, None, None, flow, note))
 
 
 def invoke_module(flow: Flow, note: str = "") -> Outcome:
-    return Outcome("invoke_module", flow=flow, note=note)
+    return _new(Outcome, ("invoke_module", None, None, None, flow, note))
 
 
 def module_return(note: str = "") -> Outcome:
-    return Outcome("module_return", note=note)
+    return _new(Outcome, ("module_return", None, None, None, None, note))

@@ -100,11 +100,13 @@ def run_segment(ctx: RunContext, flow: Flow, flow_type: str | None = None) -> St
         ftype = flow_type or flow_type_of(flow, ctx.instance) or "CONTACT_FLOW"
         ctx.trace.flows.append(flow.name)
     ctx.frames = [Frame(flow, ftype)]
-    with attached_trace(ctx):
-        try:
-            _loop(ctx, start, ctx.registry, ctx.trace, ctx.max_steps)
-        except Stop as stop:
-            return stop
+    try:  # attached_trace, spelt out: a context manager costs more than a short run's blocks
+        _loop(ctx, start, ctx.registry, ctx.trace, ctx.max_steps)
+    except Stop as stop:
+        return stop
+    except ConnectflowError as exc:
+        _attach_trace(ctx, exc)
+        raise
     raise AssertionError("the step loop ends with a Stop")  # pragma: no cover
 
 
@@ -114,9 +116,13 @@ def attached_trace(ctx: RunContext) -> Iterator[None]:
     try:
         yield
     except ConnectflowError as exc:
-        ctx.trace.notes.extend(n for n in ctx.run_notes if n not in ctx.trace.notes)
-        exc.trace = ctx.trace
+        _attach_trace(ctx, exc)
         raise
+
+
+def _attach_trace(ctx: RunContext, exc: ConnectflowError) -> None:
+    ctx.trace.notes.extend(n for n in ctx.run_notes if n not in ctx.trace.notes)
+    exc.trace = ctx.trace
 
 
 def finish_run(ctx: RunContext, ended: str, reason: str = "") -> Trace:
@@ -183,9 +189,8 @@ def _loop(ctx: RunContext, action: Action, registry: BlockRegistry, trace: Trace
     step = ctx.step
     channel = ctx.contact.channel  # a contact keeps its channel for the whole run
     undecided = ctx.decide is None
-    # Flow type → action type → handler, for the blocks _execute would run with no check left to
-    # make (allowed on this channel and flow type, no precheck): filled as the run meets them.
-    plain_by_type: dict[str, dict[str, BlockHandler]] = {}
+    # Action type → handler, for the blocks _execute would run with no check left to make
+    # (allowed on this channel and flow type, no precheck); explore's runs decide, so check.
     plain: dict[str, BlockHandler] = {}
     plain_frame: Frame | None = None
     while True:
@@ -201,7 +206,7 @@ def _loop(ctx: RunContext, action: Action, registry: BlockRegistry, trace: Trace
         flow = frame.flow
         if frame is not plain_frame:  # a new flow run: its flow type may differ
             plain_frame = frame
-            plain = plain_by_type.setdefault(frame.flow_type, {})
+            plain = registry.unchecked_handlers(channel, frame.flow_type) if undecided else {}
         run = plain.get(action.type)
         if run is None:
             spec = get_spec(action.type)
