@@ -163,20 +163,26 @@ class RunContext:
 
     def resolve(self, value: Any) -> str | None:
         """A parameter value with references resolved (a whole unset reference gives None)."""
-        if isinstance(value, str) and "$" not in value:
+        if value.__class__ is str and "$" not in value:
             return value  # a literal: nothing to look up
         return values.resolve(value, self.lookup)
 
     def render(self, text: str) -> str:
+        """Text with every embedded reference replaced by its value (unset → empty string)."""
         if "$" not in text:
             return text
         return values.render(text, self.lookup)
 
     def resolve_map(self, raw: Mapping[str, Any] | None) -> dict[str, str]:
         """A map of parameters (Lambda parameters, attributes) with every value resolved;
-        an unset reference becomes an empty string."""
-        lookup = self.lookup
-        return {str(k): values.resolve(v, lookup) or "" for k, v in (raw or {}).items()}
+        an unset reference becomes an empty string. (A loop, not a comprehension: most values
+        are literals, which need no call.)"""
+        out: dict[str, str] = {}
+        for key, value in (raw or {}).items():
+            if value.__class__ is not str or "$" in value:
+                value = self.resolve(value) or ""
+            out[key if key.__class__ is str else str(key)] = value
+        return out
 
     def random(self, action: Action) -> random.Random:
         """A random generator for this run of `action`, repeatable from the seed."""

@@ -72,18 +72,19 @@ Lookup = Callable[[Sequence[str]], Any]
 def resolve(value: Any, lookup: Lookup) -> str | None:
     """A parameter value: a whole reference resolves to its value (None when unset); text with
     embedded references renders them (unset → empty string); other values become strings."""
-    if isinstance(value, str):
+    if value.__class__ is str:  # most values (`__class__ is`: cheaper than isinstance, per block)
         if "$" not in value:
             return value
-        whole = _whole_reference(value)
-        if whole is not None:
-            return to_text(lookup(whole))
-        return render(value, lookup)
+        whole = whole_reference(value)
+        if whole is None:
+            return render(value, lookup)
+        found = lookup(whole)
+        return found if found.__class__ is str else to_text(found)
     return to_text(value)
 
 
 @lru_cache(maxsize=8192)
-def _whole_reference(value: str) -> tuple[str, ...] | None:
+def whole_reference(value: str) -> tuple[str, ...] | None:
     stripped = value.strip()
     if stripped.startswith("$") and REFERENCE_RE.fullmatch(stripped):
         return _split(stripped)
@@ -91,7 +92,7 @@ def _whole_reference(value: str) -> tuple[str, ...] | None:
 
 
 @lru_cache(maxsize=8192)
-def _template(text: str) -> tuple[tuple[str, tuple[str, ...] | None], ...]:
+def template(text: str) -> tuple[tuple[str, tuple[str, ...] | None], ...]:
     """Text cut once into literal pieces and references: (literal, None) or ("", parts)."""
     pieces: list[tuple[str, tuple[str, ...] | None]] = []
     position = 0
@@ -111,7 +112,7 @@ def render(text: str, lookup: Lookup) -> str:
         return text
     # A plain loop, not a generator: this runs for every prompt a flow plays.
     out: list[str] = []
-    for literal, parts in _template(text):
+    for literal, parts in template(text):
         if parts is None:
             out.append(literal)
         else:
