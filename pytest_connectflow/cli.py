@@ -143,7 +143,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         library = session.scenario_library(loaded.flows, loaded.instance, scenario.instance)
         layers = (session.instance(), loaded.instance)
         outcome = run_scenario(scenario, library, instance_layers=layers, max_steps=session.max_steps,
-                               registry=session.registry, seed=session.seed, strict_mocks=session.strict_mocks)
+                               registry=session.registry, seed=session.seed, strict_mocks=session.strict_mocks,
+                               handler_roots=session.handler_roots)
         return outcome.passed, "" if outcome.passed else f"\n{outcome.render()}\n"
 
     return run_files(args.files, read, run)

@@ -72,6 +72,7 @@ def pytest_configure(config: pytest.Config) -> None:
         max_steps=max_steps,
         seed=str(config.getoption("connectflow_seed") or config.getini("connectflow_seed")),
         strict_mocks=bool(config.getoption("connectflow_strict_mocks") or config.getini("connectflow_strict_mocks")),
+        project_root=_root(config),
     )
 
 
@@ -142,7 +143,7 @@ class ScenarioItem(pytest.Item):
             max_steps=session.max_steps,
             registry=session.registry,
             seed=session.seed,
-            handler_roots=(str(_root(self.config)),),
+            handler_roots=session.handler_roots,
             strict_mocks=session.strict_mocks,
         )
         trace = outcome.result.trace if outcome.result is not None else getattr(outcome.error, "trace", None)
@@ -350,7 +351,7 @@ def connectflow(request: pytest.FixtureRequest) -> Iterator[Simulator]:
         "registry": session.registry,
         "max_steps": session.max_steps,
         "seed": f"{session.seed}:{request.node.nodeid}",
-        "handler_roots": (str(_root(request.config)),),
+        "handler_roots": session.handler_roots,
     }
     recorder = request.config.stash.get(COVERAGE_KEY, None)
     simulator = (

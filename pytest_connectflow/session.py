@@ -26,12 +26,19 @@ class ConnectflowSession:
     max_steps: int = 1000
     seed: str = "0"
     strict_mocks: bool = False  # a mock no block used fails the scenario (else a warning)
+    # The project's root (the ini's folder, else pytest's rootdir or the current folder): with the
+    # scenario file's folder, where `{handler: package.module:function}` Lambda mocks import from.
+    project_root: Path | None = None
     # Adds plugins' blocks to a new registry (the pytest_connectflow_register_blocks hook).
     register_blocks: Callable[[BlockRegistry], None] | None = None
     # keyed by the paths and the placeholders substituted in them (the same files can load twice)
     _libraries: dict[tuple[tuple[Path, ...], tuple[tuple[str, str], ...]], FlowLibrary] = field(default_factory=dict)
     _instance: Mapping[str, Any] | None = None
     _registry: BlockRegistry | None = None
+
+    @property
+    def handler_roots(self) -> tuple[str, ...]:
+        return (str(self.project_root),) if self.project_root is not None else ()
 
     @property
     def registry(self) -> BlockRegistry:
@@ -111,4 +118,5 @@ def session_from_settings(flows: Sequence[str] | None = None, max_steps: int | N
         max_steps=max_steps or int(settings.value("connectflow_max_steps", "1000") or 1000),
         seed=settings.value("connectflow_seed", "0") or "0",
         strict_mocks=str(settings.value("connectflow_strict_mocks", "false")).lower() in ("true", "1", "yes"),
+        project_root=settings.root,
     )

@@ -108,3 +108,30 @@ def test_parameters_can_pass_on_the_previous_result(tmp_path: Path) -> None:
     result = Simulator(load_library(tmp_path)).run(
         "Main IVR", inputs=[None, None], lambdas={"lookupCustomer": [{"tier": "first"}, {"tier": "second"}]})
     assert [c.parameters["previous"] for c in result.lambda_calls] == ["", "first"]
+
+
+def test_handlers_import_from_the_project_root_in_pytest_and_in_connectflow_run(
+    ivr_project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # One rule everywhere: the scenario file's folder, then the project's root (the ini's folder).
+    from pytest_connectflow.cli import main
+
+    package = ivr_project.mkpydir("rootlevel_handlers")
+    (package / "tiers.py").write_text("def handler(event, context):\n    return {'tier': 'from-root'}\n")
+    scenarios = ivr_project.mkdir("scenarios")
+    (scenarios / "test_root.connectflow.yaml").write_text("""
+scenarios:
+  - name: handler at the project root
+    flow: Main IVR
+    inputs: [1]
+    mocks:
+      lambdas:
+        lookupCustomer: {handler: "rootlevel_handlers.tiers:handler"}
+    expect:
+      attributes: {tier: from-root}
+""")
+    ivr_project.runpytest("scenarios").assert_outcomes(passed=1)
+
+    monkeypatch.chdir(scenarios)  # the ini is found upwards, as pytest finds it
+    assert main(["run", "test_root.connectflow.yaml"]) == 0
+    assert "1 passed" in capsys.readouterr().out

@@ -103,7 +103,7 @@ def export_scenarios(files: Sequence[str], session: ConnectflowSession, prefix: 
                 continue
             exported = export_scenario(scenario, library, instance_layers=layers, registry=session.registry,
                                        max_steps=session.max_steps, seed=session.seed,
-                                       handler_roots=(str(Path.cwd()),))
+                                       handler_roots=session.handler_roots)
             # The test case runs in the instance as the scenario file describes it, without the
             # scenario's own instance settings (the export lists those as not expressed).
             local = replace(local, library=library, instance=merge_instance_dicts(*layers))

@@ -78,7 +78,7 @@ def export_command(args: argparse.Namespace) -> int:
                 continue
             exported = export_scenario(scenario, library, instance_layers=layers, registry=session.registry,
                                        max_steps=session.max_steps, seed=session.seed,
-                                       handler_roots=(str(Path.cwd()),))
+                                       handler_roots=session.handler_roots)
             path = write(exported, to)
             if path is None:
                 print(f"{label}: not exported: {exported.error}", file=sys.stderr)
