@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import warnings
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +16,7 @@ from .session import ConnectflowSession
 
 if TYPE_CHECKING:  # the engine, the loaders and coverage are imported when a run needs them
     from .coverage import CoverageRecorder
+    from .engine.instance import Instance
     from .simulator import SimulatedContact, Simulator
 
 SESSION_KEY = pytest.StashKey[ConnectflowSession]()
@@ -101,6 +102,16 @@ class ScenarioFailed(Exception):
 
 
 class ScenarioFile(pytest.File):
+    _instance: Instance | None = None  # of the instance resources file and this file's `instance:`
+
+    def layers_instance(self, layers: tuple[Mapping[str, Any], ...]) -> Instance:
+        """Made once for the file's scenarios (Instance is frozen): most have no `instance:`."""
+        if self._instance is None:
+            from .engine.instance import Instance, merge_instance_dicts
+
+            self._instance = Instance.from_dict(merge_instance_dicts(*layers))
+        return self._instance
+
     def collect(self) -> Iterator[pytest.Item]:
         from .scenario.loader import load_scenario_file
 
@@ -134,6 +145,7 @@ class ScenarioItem(pytest.Item):
         try:
             library = session.scenario_library(self.loaded.flows, self.loaded.instance, scenario.instance)
             layers = (session.instance(), self.loaded.instance)
+            layers_instance = self.parent.layers_instance(layers) if isinstance(self.parent, ScenarioFile) else None
         except ConnectflowError as exc:
             raise ScenarioFailed(f"{scenario.index.file}:{scenario.line}: {exc}") from None
         outcome = run_scenario(
@@ -145,6 +157,7 @@ class ScenarioItem(pytest.Item):
             seed=session.seed,
             handler_roots=session.handler_roots,
             strict_mocks=session.strict_mocks,
+            layers_instance=layers_instance,
         )
         trace = outcome.result.trace if outcome.result is not None else getattr(outcome.error, "trace", None)
         recorder = self.config.stash.get(COVERAGE_KEY, None)

@@ -132,7 +132,8 @@ def finish_run(ctx: RunContext, ended: str, reason: str = "") -> Trace:
     trace.reason = reason
     if ended in ("disconnected", "error"):
         _end_media_stream(ctx, trace)
-    trace.notes.extend(n for n in ctx.run_notes if n not in trace.notes)
+    if ctx.run_notes:
+        trace.notes.extend(n for n in ctx.run_notes if n not in trace.notes)
     trace.inputs_left = list(ctx.inputs)
     return trace
 

@@ -65,6 +65,9 @@ class MockState:
 
     def unused(self) -> list[str]:
         """`mocks.<kind>.<key>` of every declared mock no block asked for."""
+        m = self.mocks
+        if not (m.lambdas or m.hours or m.queues or m.distribution or m.services):
+            return []  # checked after every scenario: most declare no mocks
         declared = [("lambdas", k) for k in self.mocks.lambdas] + [("hours", k) for k in self.mocks.hours]
         declared += [("queues", k) for k in self.mocks.queues] + [("distribution", k) for k in self.mocks.distribution]
         declared += [(kind, k) for kind, answers in self.mocks.services.items() for k in answers]

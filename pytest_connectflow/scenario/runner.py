@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,8 +62,12 @@ def run_scenario(
     seed: str = "0",
     handler_roots: tuple[str, ...] = (),
     strict_mocks: bool = False,
+    layers_instance: Instance | None = None,
 ) -> ScenarioOutcome:
-    """Run the scenario's flow with its contact, inputs and mocks; compare every expectation."""
+    """Run the scenario's flow with its contact, inputs and mocks; compare every expectation.
+
+    `layers_instance` is the Instance `instance_layers` make, when the caller keeps one for all
+    the scenarios of a file: a scenario without `instance:` runs in it as it is."""
     if scenario.native:  # an Amazon Connect test case run on the scenario's flow (native/)
         from ..native.runner import run_referenced
 
@@ -70,13 +75,16 @@ def run_scenario(
                               registry=registry, seed=seed)
     outcome = ScenarioOutcome(scenario, library=library)
     try:
-        instance = Instance.from_dict(merge_instance_dicts(*instance_layers, scenario.instance))
+        if layers_instance is not None and not scenario.instance:
+            instance = layers_instance
+        else:
+            instance = Instance.from_dict(merge_instance_dicts(*instance_layers, scenario.instance))
         simulator = Simulator(
             library,
             instance=instance,
             max_steps=max_steps,
             registry=registry,
-            handler_roots=(str(scenario.file.parent), *handler_roots),
+            handler_roots=(os.path.dirname(scenario.file), *handler_roots),  # not .parent: a new Path per run
         )
         result = simulator.run(
             scenario.flow,
