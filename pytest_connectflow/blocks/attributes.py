@@ -26,10 +26,14 @@ def run_contact_attributes(ctx: RunContext, action: Action) -> Outcome:
         return error(note="an attribute key is empty")
     before = ctx.contact.attributes
     merged = {**before, **updates}
-    # A bound on the characters of `merged` (the run keeps the last one; updates only add to it),
-    # and a UTF-8 character takes at most 4 bytes: the bytes are counted only near the limit.
+    # A bound on the characters of `merged` (the run keeps the last one, for the map this block
+    # made: updates only add to it), and a UTF-8 character takes at most 4 bytes: the bytes are
+    # counted only near the limit. A map changed in place since (a plugin's block) is counted anew.
     known = ctx.attribute_chars
-    chars = known[1] if known is not None and known[0] is before else _chars(before)
+    if known is not None and known[0] is before and known[1] == len(before):
+        chars = known[2]
+    else:
+        chars = _chars(before)
     for key, value in updates.items():
         chars += len(key) + len(value)
     if 4 * chars > MAX_ATTRIBUTES_BYTES:
@@ -38,7 +42,7 @@ def run_contact_attributes(ctx: RunContext, action: Action) -> Outcome:
             return error(note=f"attributes would take {size} bytes, over the 32,768-byte limit")
         chars = _chars(merged)
     ctx.contact.attributes = merged
-    ctx.attribute_chars = (merged, chars)
+    ctx.attribute_chars = (merged, len(merged), chars)
     return success(_assignments(updates))
 
 

@@ -75,7 +75,7 @@ class RunContext:
         self.random_draws: dict[str, int] = {}
         self.messages: list[Message] = []  # what the customer (or agent) was sent, in order
         # $.Attributes and a bound on its characters, kept by Set contact attributes (its size check).
-        self.attribute_chars: tuple[Mapping[str, str], int] | None = None
+        self.attribute_chars: tuple[Mapping[str, str], int, int] | None = None  # (map, its length, bound)
         # Set by `connectflow explore`: decides outside results instead of the mocks (runner.Decide).
         self.decide: Any = None
         self.registry: Any = None  # the BlockRegistry (set by runner.start_run)

@@ -192,8 +192,8 @@ def _loop(ctx: RunContext, action: Action, registry: BlockRegistry, trace: Trace
     undecided = ctx.decide is None
     # Action type → handler, for the blocks _execute would run with no check left to make
     # (allowed on this channel and flow type, no precheck); explore's runs decide, so check.
-    plain: dict[str, BlockHandler] = {}
-    plain_frame: Frame | None = None
+    unchecked: dict[str, BlockHandler] = {}
+    unchecked_frame: Frame | None = None
     while True:
         if step >= max_steps:
             repeats = ", ".join(f"{name} ({n} times)" for name, n in trace.repeating_blocks())
@@ -205,10 +205,10 @@ def _loop(ctx: RunContext, action: Action, registry: BlockRegistry, trace: Trace
         ctx.step = step
         frame = frames[-1]
         flow = frame.flow
-        if frame is not plain_frame:  # a new flow run: its flow type may differ
-            plain_frame = frame
-            plain = registry.unchecked_handlers(channel, frame.flow_type) if undecided else {}
-        run = plain.get(action.type)
+        if frame is not unchecked_frame:  # a new flow run: its flow type may differ
+            unchecked_frame = frame
+            unchecked = registry.unchecked_handlers(channel, frame.flow_type) if undecided else {}
+        run = unchecked.get(action.type)
         if run is None:
             spec = get_spec(action.type)
             if spec is None:
@@ -219,7 +219,7 @@ def _loop(ctx: RunContext, action: Action, registry: BlockRegistry, trace: Trace
                 )
             if (undecided and channel in spec.channels and spec.precheck is None
                     and (spec.flow_types is None or frame.flow_type in spec.flow_types)):
-                run = plain[action.type] = spec.run
+                run = unchecked[action.type] = spec.run
             else:
                 run = partial(_execute, spec)
         deadline = ctx.deadline

@@ -134,6 +134,34 @@ def test_the_limit_counts_what_earlier_blocks_of_the_run_set(flows: FlowFactory)
     assert sorted(result.attributes) == ["a", "b"]
 
 
+def test_the_limit_counts_attributes_a_plugin_block_changed_in_place(flows: FlowFactory) -> None:
+    # A plugin's block may write $.Attributes in place instead of replacing the map.
+    from pytest_connectflow import BlockSpec
+    from pytest_connectflow.blocks import default_registry
+    from pytest_connectflow.engine.outcome import success
+
+    def stuff(ctx: Any, action: Any) -> Any:
+        ctx.contact.attributes["stuffed"] = "x" * (LIMIT - 100)
+        return success()
+
+    registry = default_registry()
+    registry.register(BlockSpec(action_type="Stuff", run=stuff, console_name="Stuff", branches=("Success",),
+                                model="writes a big attribute in place"))
+    flows.make("Inbound", [
+        flows.action("Set 1", "UpdateContactAttributes", {"Attributes": {"a": "1"}}, next_action="Stuff",
+                     errors={"NoMatchingError": "Stuff"}),
+        flows.action("Stuff", "Stuff", {}, next_action="Set 2"),
+        flows.action("Set 2", "UpdateContactAttributes", {"Attributes": {"b": "x" * 200}},
+                     next_action="End", errors={"NoMatchingError": "End"}),
+        flows.disconnect("End"),
+    ])
+    result = flows.run("Inbound", simulator={"registry": registry})
+
+    assert result.branch("Set 1") == "Success"
+    assert result.branch("Set 2") == "NoMatchingError"
+    assert "over the 32,768-byte limit" in flows.note(result, "Set 2")
+
+
 def test_over_the_limit_nothing_is_written(flows: FlowFactory) -> None:
     flows.make("Inbound", [set_block(flows, {"Attributes": {"small": "1", "huge": "x" * LIMIT}})])
     result = flows.run("Inbound", attributes={"kept": "yes"})
