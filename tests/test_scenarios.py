@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 PASSING = """
@@ -278,3 +280,49 @@ scenarios:
 """,
     )
     ivr_project.runpytest().assert_outcomes(passed=1)
+
+
+READ_COUNTER = """
+import json, os
+from pathlib import Path
+
+from pytest_connectflow.flow import loaders
+
+READS = {}
+_read_text = loaders.read_text
+
+
+def counting_read_text(path):
+    READS[path.name] = READS.get(path.name, 0) + 1
+    return _read_text(path)
+
+
+def pytest_sessionstart(session):
+    loaders.read_text = counting_read_text
+
+
+def pytest_sessionfinish(session):
+    loaders.read_text = _read_text
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    Path(session.config.rootpath, f"reads-{worker}.json").write_text(json.dumps(READS))
+"""
+
+
+@pytest.mark.parametrize("workers", [[], ["-p", "xdist", "-n", "2"]], ids=["one process", "xdist -n 2"])
+def test_each_flow_file_is_read_once_per_process(ivr_project: pytest.Pytester, workers: list[str]) -> None:
+    ivr_project.makeconftest(READ_COUNTER)
+    body = PASSING.split("scenarios:\n", 1)[1]
+    for name in ("test_a", "test_b"):
+        renamed = [body.replace("caller picks sales", f"{name} {i}") for i in range(3)]
+        ivr_project.makefile(".connectflow.yaml", **{name: "scenarios:\n" + "".join(renamed)})
+    ivr_project.makepyfile(test_fixture="""
+        def test_fixture_uses_the_same_library(connectflow):
+            assert connectflow.run("Main IVR", inputs=[1], lambdas={"lookupCustomer": {}}).path
+    """)
+    result = ivr_project.runpytest(*workers)
+    result.assert_outcomes(passed=7)
+    counts = {p.stem: json.loads(p.read_text()) for p in ivr_project.path.glob("reads-*.json")}
+    running = {name: reads for name, reads in counts.items() if name != "reads-main" or not workers}
+    assert len(running) == (2 if workers else 1), counts  # the xdist controller runs no test
+    for reads in running.values():  # 7 tests, and each file of the flow folder read once
+        assert reads == {"main.json": 1, "endless.json": 1, "queues.yaml": 1}, counts
