@@ -190,6 +190,7 @@ def _loop(ctx: RunContext, action: Action, registry: BlockRegistry, trace: Trace
     step = ctx.step
     channel = ctx.contact.channel  # a contact keeps its channel for the whole run
     undecided = ctx.decide is None
+    operators = compare.OPERATORS
     # Action type → handler, for the blocks _execute would run with no check left to make
     # (allowed on this channel and flow type, no precheck); explore's runs decide, so check.
     unchecked: dict[str, BlockHandler] = {}
@@ -249,12 +250,12 @@ def _loop(ctx: RunContext, action: Action, registry: BlockRegistry, trace: Trace
         elif kind == "result" and outcome.value is not None:
             # Conditions in order, first match wins (an unset value matches none: see _route).
             left = outcome.value
-            for name, condition in zip(action.branch_names, action.conditions, strict=True):
-                test = compare.OPERATORS.get(condition.operator)
+            for name, operator, operand, following in action.condition_routes:
+                test = operators.get(operator)
                 if test is None:
                     break  # _route reports the unknown operator
-                if test(left, condition.operands[0] if condition.operands else ""):
-                    branch, target = name, flow.actions.get(condition.next_action)
+                if test(left, operand):
+                    branch, target = name, flow.actions.get(following)
                     break
         if target is None:
             branch, target = _route(ctx, action, outcome, trace)

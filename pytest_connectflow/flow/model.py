@@ -84,6 +84,15 @@ class Action:
             f"{c.operator}:{c.operand}" if operands.count(c.operand) > 1 else c.operand for c in self.conditions
         )
 
+    @cached_property
+    def condition_routes(self) -> tuple[tuple[str, str, str, str], ...]:
+        """(branch name, Operator, operand, NextAction) of each condition in order: what the
+        step loop tests a result against, made once per action."""
+        return tuple(
+            (name, c.operator, c.operand, c.next_action)
+            for name, c in zip(self.branch_names, self.conditions, strict=True)
+        )
+
     def error_target(self, error_type: str) -> tuple[str, str] | None:
         """The (ErrorType, NextAction) taken for `error_type`: its own entry, else NoMatchingError."""
         fallback = None
