@@ -301,15 +301,13 @@ def _route(ctx: RunContext, action: Action, outcome: Outcome, trace: Trace) -> t
     if kind == "error":
         return _error_route(ctx, action, outcome.error_type or "NoMatchingError", outcome.note)
     if kind == "result":
-        for name, condition in zip(action.branch_names, action.conditions, strict=True):
+        for name, operator, operand, following in action.condition_routes:
             try:
-                hit = compare.matches(condition.operator, outcome.value, condition.operand)
+                hit = compare.matches(operator, outcome.value, operand)
             except KeyError:
-                raise FlowDefectError(
-                    f"unsupported condition operator {condition.operator!r} in {ctx.where(action)}"
-                ) from None
+                raise FlowDefectError(f"unsupported condition operator {operator!r} in {ctx.where(action)}") from None
             if hit:
-                return name, _target(ctx, action, condition.next_action, name)
+                return name, _target(ctx, action, following, name)
         return _error_route(ctx, action, "NoMatchingCondition", outcome.note)
     if kind == "end":
         assert outcome.ended is not None
