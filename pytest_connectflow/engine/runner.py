@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import ConnectflowError, FlowDefectError, StepBudgetExceeded, UnsupportedActionError
 from ..flow.library import FlowLibrary
@@ -41,13 +41,13 @@ class RunSettings:
     decide: Decide | None = None
 
 
-class Stop(Exception):
+class Stop(NamedTuple):
     """A flow stopped: `ended` as in DESIGN.md, or `interrupted` (an event of the journey came
-    while a block was running), with a reason."""
+    while a block was running), with a reason. The step loop returns it (raising cost more than
+    a block)."""
 
-    def __init__(self, ended: str, reason: str = "") -> None:
-        self.ended = ended
-        self.reason = reason
+    ended: str
+    reason: str = ""
 
 
 def runnable_start(flow: Flow) -> Action:
@@ -101,13 +101,10 @@ def run_segment(ctx: RunContext, flow: Flow, flow_type: str | None = None) -> St
         ctx.trace.flows.append(flow.name)
     ctx.frames = [Frame(flow, ftype)]
     try:  # attached_trace, spelt out: a context manager costs more than a short run's blocks
-        _loop(ctx, start, ctx.registry, ctx.trace, ctx.max_steps)
-    except Stop as stop:
-        return stop
+        return _loop(ctx, start, ctx.registry, ctx.trace, ctx.max_steps)
     except ConnectflowError as exc:
         _attach_trace(ctx, exc)
         raise
-    raise AssertionError("the step loop ends with a Stop")  # pragma: no cover
 
 
 @contextmanager
@@ -181,7 +178,7 @@ def _end_media_stream(ctx: RunContext, trace: Trace) -> None:
         )
 
 
-def _loop(ctx: RunContext, action: Action, registry: BlockRegistry, trace: Trace, max_steps: int) -> None:
+def _loop(ctx: RunContext, action: Action, registry: BlockRegistry, trace: Trace, max_steps: int) -> Stop:
     # The hot loop of every run: names are bound to locals once, and the common case (a block
     # that takes Success to a block of the same flow) skips the general routing.
     append = trace.steps.append
@@ -240,7 +237,7 @@ def _loop(ctx: RunContext, action: Action, registry: BlockRegistry, trace: Trace
                 ctx.now = deadline
                 append(new_step(Step, (step, flow.name, frame.flow_type, action.identifier, action.type, None,
                                        f"interrupted: {ctx.deadline_reason}", flow.is_module, action)))
-                raise Stop("interrupted", ctx.deadline_reason)
+                return Stop("interrupted", ctx.deadline_reason)
             ctx.now += seconds
         target: Action | Stop | None = None
         kind = outcome.kind
@@ -262,7 +259,7 @@ def _loop(ctx: RunContext, action: Action, registry: BlockRegistry, trace: Trace
         append(new_step(Step, (step, flow.name, frame.flow_type, action.identifier, action.type, branch,
                                outcome.note, flow.is_module, action)))
         if isinstance(target, Stop):
-            raise target
+            return target
         action = target
 
 
