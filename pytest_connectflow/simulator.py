@@ -274,6 +274,9 @@ class Simulator:
         self.registry = registry or default_registry()
         self.max_steps = max_steps
         self.notes: list[str] = []  # run notes of every run (unresolved flow references...)
+        # What most runs share, made once (both frozen): no mocks, the simulator's own settings.
+        self._no_mocks = Mocks(handler_roots=self.handler_roots)
+        self._settings = RunSettings(max_steps=max_steps, seed=str(seed))
 
     def __repr__(self) -> str:
         return f"<Simulator of {len(self.library.flows)} flows>"
@@ -317,10 +320,16 @@ class Simulator:
             run_instance = self.instance
             if instance is not None:
                 run_instance = instance if isinstance(instance, Instance) else Instance.from_dict(instance)
-            state = MockState(build_mocks(mocks, lambdas=lambdas, hours=hours, handler_roots=self.handler_roots))
+            declared = self._no_mocks  # without mocks, where handlers import from does not matter
+            if mocks or lambdas or hours:
+                declared = build_mocks(mocks, lambdas=lambdas, hours=hours, handler_roots=self.handler_roots)
+            state = MockState(declared)
             built = (contact or SimulatedContact()).build(run_instance)
             built.clock = parse_clock(clock) if clock is not None else None
-            settings = RunSettings(max_steps=max_steps or self.max_steps, seed=str(self.seed if seed is None else seed))
+            settings = self._settings  # the usual case, unless this run or the simulator changed them
+            if max_steps or seed is not None or (settings.max_steps, settings.seed) != (self.max_steps, str(self.seed)):
+                settings = RunSettings(max_steps=max_steps or self.max_steps,
+                                       seed=str(self.seed if seed is None else seed))
             texts = [None if i is None else as_connect_string(i) for i in inputs]
             if journey is None:
                 trace = run_flow(self.library, target, built, registry=self.registry, instance=run_instance,

@@ -146,6 +146,16 @@ def test_a_spec_registered_after_runs_takes_over_from_the_next_run(simulator: Si
     assert after.branch("Save tier") == "NoMatchingError"
 
 
+def test_settings_changed_on_the_simulator_apply_to_the_next_run(simulator: Simulator) -> None:
+    # Runs share the simulator's settings object; changing the attributes must still count.
+    from pytest_connectflow.errors import StepBudgetExceeded
+
+    assert simulator.run("Main IVR", inputs=[1], lambdas={"lookupCustomer": {}}).ended == "transferred_to_queue"
+    simulator.max_steps = 3
+    with pytest.raises(StepBudgetExceeded, match="step budget of 3 blocks"):
+        simulator.run("Main IVR", inputs=[1], lambdas={"lookupCustomer": {}})
+
+
 def test_unsupported_action_type_is_a_clear_error(ivr_project: pytest.Pytester) -> None:
     flow = main_ivr()
     flow["Actions"][0]["Type"] = "CustomGreeting"  # type: ignore[index]
