@@ -9,11 +9,10 @@ import os
 import subprocess
 import sys
 import textwrap
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -22,8 +21,10 @@ import pytest
 import yaml
 
 boto3 = pytest.importorskip("boto3")  # the aws extra (in the dev extra too)
+pytest.register_assert_rewrite("awsdefs")  # a plugin of these tests (pytest_plugins below)
 pytest_plugins = ("awsdefs",)  # its botocore_sleeps fixture
 
+from awsdefs import JsonHandler, serving  # noqa: E402
 from botocore.stub import Stubber  # noqa: E402
 
 from pytest_connectflow.aws import client as aws_client  # noqa: E402
@@ -716,7 +717,7 @@ class FakeConnect(ThreadingHTTPServer):
         self.requests: list[str] = []
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(JsonHandler):
     server: FakeConnect
 
     def do_GET(self) -> None:
@@ -751,30 +752,11 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send(404, {"Message": f"no route {url.path}"}, error="ResourceNotFoundException")
 
-    def _send(self, status: int, body: dict[str, Any], error: str | None = None) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        if error:
-            self.send_header("x-amzn-ErrorType", error)
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
 
 @pytest.fixture
 def fake_connect(request: pytest.FixtureRequest) -> Iterator[FakeConnect]:
-    server = FakeConnect(throttle=getattr(request, "param", 0))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(FakeConnect(throttle=getattr(request, "param", 0))) as server:
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.mark.parametrize("fake_connect", [2], indirect=True)
