@@ -6,9 +6,11 @@ calls made). Nothing is shared between runs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from ..errors import MockError
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,18 @@ class MockState:
     service_call_counts: dict[str, int] = field(default_factory=dict)
     lambda_calls: list[LambdaCall] = field(default_factory=list)
     used: set[tuple[str, str]] = field(default_factory=set)  # (kind, key) of mocks used
+
+    def take_turn(self, counts: dict[str, int], key: str, answers: Any, ran_out: Callable[[int, int], str]) -> Any:
+        """This call's answer: `answers` itself, or, for a list (one answer per call), the entry
+        of this call, counted in `counts[key]`. Past the list's end, a MockError worded by
+        `ran_out(answers listed, calls made)`."""
+        turn = counts.get(key, 0)
+        counts[key] = turn + 1
+        if not isinstance(answers, list | tuple):
+            return answers
+        if turn >= len(answers):
+            raise MockError(ran_out(len(answers), turn + 1))
+        return answers[turn]
 
     def unused(self) -> list[str]:
         """`mocks.<kind>.<key>` of every declared mock no block asked for."""

@@ -155,15 +155,10 @@ class _LambdaContext:
 
 def answer(state: MockState, key: str, mock: Any, event: dict[str, Any], timeout: float) -> Any:
     """The raw answer of one call to the mock `mock` (registered under `key`)."""
-    count = state.lambda_call_counts.get(key, 0)
-    state.lambda_call_counts[key] = count + 1
-    if isinstance(mock, list | tuple):
-        if count >= len(mock):
-            raise MockError(
-                f"Lambda mock {key!r} lists {len(mock)} result(s) but the flow called it "
-                f"{count + 1} times; add a result per call or give a single map"
-            )
-        mock = mock[count]
+    mock = state.take_turn(state.lambda_call_counts, key, mock, lambda listed, calls: (
+        f"Lambda mock {key!r} lists {listed} result(s) but the flow called it "
+        f"{calls} times; add a result per call or give a single map"
+    ))
     if isinstance(mock, BaseException) or (isinstance(mock, type) and issubclass(mock, BaseException)):
         raise LambdaFailed(f"the mock raises {mock!r}")
     if callable(mock):

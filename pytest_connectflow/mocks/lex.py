@@ -159,17 +159,9 @@ def find_lex_answer(
             key=action.identifier,
         )
     ctx.mocks.used.add((KIND, key))
-    value = mocks[key]
-    count_key = f"{KIND}:{key}"
-    turn = ctx.mocks.service_call_counts.get(count_key, 0)
-    ctx.mocks.service_call_counts[count_key] = turn + 1
-    if isinstance(value, (list, tuple)):
-        if turn >= len(value):
-            raise MockError(
-                f"mocks.{KIND}.{key} lists {len(value)} answer(s) but the bot was asked {turn + 1} times "
-                f"(at {action.identifier!r})"
-            )
-        value = value[turn]
+    value = ctx.mocks.take_turn(ctx.mocks.service_call_counts, f"{KIND}:{key}", mocks[key], lambda listed, calls: (
+        f"mocks.{KIND}.{key} lists {listed} answer(s) but the bot was asked {calls} times (at {action.identifier!r})"
+    ))
     if callable(value):
         try:
             value = value(dict(request or {}))

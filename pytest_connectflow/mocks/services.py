@@ -103,16 +103,9 @@ def find_answer(
             choices=tuple(c.operand for c in action.conditions),
         )
     ctx.mocks.used.add((kind, key))
-    value = mocks[key]
-    count_key = f"{kind}:{key}"
-    count = ctx.mocks.service_call_counts.get(count_key, 0)
-    ctx.mocks.service_call_counts[count_key] = count + 1
-    if isinstance(value, (list, tuple)):
-        if count >= len(value):
-            raise MockError(
-                f"mocks.{kind}.{key} lists {len(value)} answer(s) but {action.identifier!r} ran {count + 1} times"
-            )
-        value = value[count]
+    value = ctx.mocks.take_turn(ctx.mocks.service_call_counts, f"{kind}:{key}", mocks[key], lambda listed, calls: (
+        f"mocks.{kind}.{key} lists {listed} answer(s) but {action.identifier!r} ran {calls} times"
+    ))
     if callable(value):
         try:
             value = value(dict(request or {}))
