@@ -72,6 +72,19 @@ def exported_request(project: Path, name: str) -> dict[str, Any]:
     return request
 
 
+def push_both_new(stub: Stubber, client: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Push the two scenarios to an instance holding no test case; the two CreateTestCase
+    requests sent (sales, then closed office)."""
+    captured = Captured()
+    captured.watch(client, "CreateTestCase")
+    stub.add_response("list_test_cases", {"TestCaseSummaryList": []}, BASE)
+    stub.add_response("create_test_case", created("tc-sales"), SALES_PARAMS)
+    stub.add_response("create_test_case", created("tc-closed"), CLOSED_PARAMS)
+    assert push() == 0
+    sales, closed = captured.calls["CreateTestCase"]
+    return sales, closed
+
+
 # create, update, unchanged ---------------------------------------------------------------------
 
 
@@ -79,12 +92,7 @@ def test_new_scenarios_are_created_as_the_export_writes_them(
     project: Path, stubbed: tuple[Stubber, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
     stub, client = stubbed
-    captured = Captured()
-    captured.watch(client, "CreateTestCase")
-    stub.add_response("list_test_cases", {"TestCaseSummaryList": []}, BASE)
-    stub.add_response("create_test_case", created("tc-sales"), SALES_PARAMS)
-    stub.add_response("create_test_case", created("tc-closed"), CLOSED_PARAMS)
-    assert push() == 0
+    sent, _ = push_both_new(stub, client)
     stub.assert_no_pending_responses()
     out, err = capsys.readouterr()
     assert out.splitlines() == [
@@ -95,7 +103,6 @@ def test_new_scenarios_are_created_as_the_export_writes_them(
     # What could not be expressed is listed, as export-native lists it.
     assert f"test_desk.connectflow.yaml::{SALES}: not expressed: expect.path: the blocks run cannot be expressed" in err
     # The test case sent is the one export-native writes (the flow's Id already names this instance's flow).
-    sent = captured.calls["CreateTestCase"][0]
     written = exported_request(project, SALES)
     assert json.loads(sent["Content"]) == json.loads(written["Content"])
     assert sent["Description"] == written["Description"]
@@ -105,14 +112,7 @@ def test_existing_test_cases_are_found_by_name_across_pages_and_updated_only_whe
     project: Path, stubbed: tuple[Stubber, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
     stub, client = stubbed
-    captured = Captured()
-    captured.watch(client, "CreateTestCase")
-    # First push, to learn what the instance would hold.
-    stub.add_response("list_test_cases", {"TestCaseSummaryList": []}, BASE)
-    stub.add_response("create_test_case", created("tc-sales"), SALES_PARAMS)
-    stub.add_response("create_test_case", created("tc-closed"), CLOSED_PARAMS)
-    assert push() == 0
-    sales, closed = captured.calls["CreateTestCase"]
+    sales, closed = push_both_new(stub, client)  # first, to learn what the instance would hold
     capsys.readouterr()
 
     # The instance holds the sales test case as pushed (its Content re-spaced, as Amazon Connect
@@ -142,13 +142,7 @@ def test_status_saved_and_a_prefix_name_the_test_cases(
     project: Path, stubbed: tuple[Stubber, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
     stub, client = stubbed
-    captured = Captured()
-    captured.watch(client, "CreateTestCase")
-    stub.add_response("list_test_cases", {"TestCaseSummaryList": []}, BASE)
-    stub.add_response("create_test_case", created("tc-sales"), SALES_PARAMS)
-    stub.add_response("create_test_case", created("tc-closed"), CLOSED_PARAMS)
-    assert push() == 0
-    sales, closed = captured.calls["CreateTestCase"]
+    sales, closed = push_both_new(stub, client)
 
     # The same test cases, published: pushing them SAVED under a prefix makes new test cases
     # ("ci/..." names); pushing them SAVED under their own names updates them (the status changes).
