@@ -20,7 +20,7 @@ import pytest
 from pytest_connectflow.engine.contact import MediaStreamEvent
 from pytest_connectflow.engine.instance import DEFAULT_INSTANCE_ARN
 from pytest_connectflow.flow.library import load_library
-from pytest_connectflow.flow.placeholders import find_placeholders, placeholder_name
+from pytest_connectflow.flow.placeholders import find_placeholders, placeholder_name, substitute_text
 from pytest_connectflow.simulator import RunResult, SimulatedContact, Simulator
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "flows" / "corpus"
@@ -294,6 +294,17 @@ class FlowFactory:
         contact = SimulatedContact(channel=channel, attributes=dict(attributes or {}),
                                    queue=queue, media_streaming=media_streaming)
         return self.simulator(**dict(simulator or {})).run(flow, contact=contact, **kwargs)
+
+    def deployed(self, name: str, values: Mapping[str, str] | None = None) -> Path:
+        """A corpus flow as its template deploys it: each placeholder replaced by `values[its
+        name]`, else by its bare name, written beside the test's own flows."""
+        text = self.corpus_path(name).read_text(encoding="utf-8")
+        given = dict(values or {})
+        mapping = {token: given.get(placeholder_name(token), placeholder_name(token))
+                   for token in find_placeholders(text)}
+        path = self.root / f"{name}.json"
+        path.write_text(substitute_text(text, mapping), encoding="utf-8")
+        return path
 
     @staticmethod
     def corpus_path(name: str) -> Path:

@@ -330,28 +330,9 @@ scenarios:
 
 # --- Real flows from the corpus -------------------------------------------------------------------
 
-# Template placeholders of deployed flows: ${Name}, %%NAME%%, %Name%, {{name}}.
-PLACEHOLDER = re.compile(
-    r"\$\{(?P<a>[^{}\"]+)\}|%%(?P<b>[A-Za-z_][\w.:-]*)%%|(?<![%\w])%(?P<c>[A-Za-z_][\w.]+)%(?![%\w])"
-    r"|\{\{\s*(?P<d>[A-Za-z_][\w.:-]*)\s*\}\}"
-)
 JP_WHISPER = "aws-samples__sample-amazon-connect-customer-starter-kit-japan__agentwhisperflow"
 JP_SELF_SERVICE = "aws-samples__sample-amazon-connect-customer-starter-kit-japan__selfserviceagentcontactflow"
 QUEUE_ARN = "arn:aws:connect:ap-northeast-1:123456789012:instance/i-1/queue/q-support"
-
-
-def deployed(flows: FlowFactory, name: str, values: dict[str, str] | None = None) -> Path:
-    """A corpus flow as its template deploys it: each placeholder replaced by `values[name]`, else
-    by its bare name, written beside the test's own flows."""
-    mapping = values or {}
-
-    def substitute(match: re.Match[str]) -> str:
-        key = next(g for g in match.groups() if g is not None)
-        return mapping.get(key, key)
-
-    path = flows.root / f"{name}.json"
-    path.write_text(PLACEHOLDER.sub(substitute, flows.corpus_path(name).read_text(encoding="utf-8")), encoding="utf-8")
-    return path
 
 
 @pytest.mark.parametrize(
@@ -375,7 +356,7 @@ def test_corpus_agent_whisper_reopens_and_assigns_the_case(
 
 def test_corpus_self_service_agent_escalates_with_a_new_case(flows: FlowFactory) -> None:
     lex_arn = "arn:aws:lex:Region:AwsAccountId:bot-alias/LexBotId/LexBotAliasId"
-    deployed(flows, JP_SELF_SERVICE, {"QueueArn": QUEUE_ARN, "CaseTemplateId": TEMPLATE,
+    flows.deployed(JP_SELF_SERVICE, {"QueueArn": QUEUE_ARN, "CaseTemplateId": TEMPLATE,
                                       "QiCDomainArn": "arn:aws:wisdom:ap-northeast-1:123456789012:assistant/a-1"})
     result = flows.run(JP_SELF_SERVICE, inputs=["カードを止めたい"], mocks={
         "lex": {lex_arn: {"intent": "QInConnectIntent", "session_attributes": {

@@ -476,25 +476,6 @@ scenarios:
 
 # --- Real flows from the corpus ------------------------------------------------------------------
 
-# Template placeholders of deployed flows: ${Name}, %%NAME%%, %Name%, {{name}}.
-PLACEHOLDER = re.compile(
-    r"\$\{(?P<a>[^{}\"]+)\}|%%(?P<b>[A-Za-z_][\w.:-]*)%%|(?<![%\w])%(?P<c>[A-Za-z_][\w.]+)%(?![%\w])"
-    r"|\{\{\s*(?P<d>[A-Za-z_][\w.:-]*)\s*\}\}"
-)
-
-
-def deployed(flows: FlowFactory, name: str, values: dict[str, str] | None = None) -> Path:
-    """A corpus flow as its template deploys it: each placeholder replaced by `values[name]`, else
-    by its bare name, written beside the test's own flows."""
-    mapping = values or {}
-
-    def substitute(match: re.Match[str]) -> str:
-        key = next(g for g in match.groups() if g is not None)
-        return mapping.get(key, key)
-
-    path = flows.root / f"{name}.json"
-    path.write_text(PLACEHOLDER.sub(substitute, flows.corpus_path(name).read_text(encoding="utf-8")), encoding="utf-8")
-    return path
 
 
 INTERACTIVE = "amazon-connect__amazon-connect-chat-ui-examples__interactivemsg-contactflow-lexv2"
@@ -546,7 +527,7 @@ def test_corpus_question_bot_asks_five_questions_one_turn_each(flows: FlowFactor
 
 
 def test_corpus_survey_module_takes_chat_answers_from_the_bot(flows: FlowFactory) -> None:
-    deployed(flows, SURVEY, {"GenericLexBotAlias.Arn": BOT_ARN})
+    flows.deployed(SURVEY, {"GenericLexBotAlias.Arn": BOT_ARN})
     config = {"surveyId": "s-1", "introPrompt": "Hello", "surveySize": "1", "outroPrompt": "Bye"}
     utils = [{"nextQuestion": "Rate us from 0 to 9", "max": "9"}, {"validInput": "true", "newCounter": "2"}]
     result = flows.run(SURVEY, channel="CHAT", attributes={"surveyId": "s-1"}, inputs=["nine"], lambdas={
@@ -563,7 +544,7 @@ def test_corpus_survey_module_takes_chat_answers_from_the_bot(flows: FlowFactory
 def test_corpus_acme_main_reads_an_unset_bot_attribute(flows: FlowFactory) -> None:
     # The flow sets the bot under "ACME-lexbot2-tfdemo/current" but reads $.FlowAttributes.acme-lexbot.
     flows.make("Acme queue", [flows.end("Wait")], flow_type="CUSTOMER_QUEUE", custom_id="acme-queue")
-    deployed(flows, ACME_MAIN, {"F:acme_customer_queue_AUTO:F": "acme-queue"})
+    flows.deployed(ACME_MAIN, {"F:acme_customer_queue_AUTO:F": "acme-queue"})
     result = flows.run(ACME_MAIN)
 
     assert result.branch("254b28a9") == "Success"
@@ -573,7 +554,7 @@ def test_corpus_acme_main_reads_an_unset_bot_attribute(flows: FlowFactory) -> No
 
 
 def test_corpus_nlu_menu_sends_the_intent_to_its_lambda(flows: FlowFactory) -> None:
-    deployed(flows, NLU_MENU)
+    flows.deployed(NLU_MENU)
     flows.make("Rules main", [
         flows.action("Rules", "InvokeLambdaFunction", {"LambdaFunctionARN": "rules"}, next_action="To menu",
                      errors={"NoMatchingError": "Failed"}),
@@ -616,7 +597,7 @@ def test_corpus_genai_sample_checks_an_order_then_says_goodbye(flows: FlowFactor
 
 
 def test_corpus_bedrock_agent_sends_the_caller_number_in_british_english(flows: FlowFactory) -> None:
-    deployed(flows, BEDROCK, {"BotAliasArn": BOT_ARN, "BotName": "TradesBot"})
+    flows.deployed(BEDROCK, {"BotAliasArn": BOT_ARN, "BotName": "TradesBot"})
     requests: list[dict[str, Any]] = []
 
     def agent(request: dict[str, Any]) -> dict[str, Any]:
@@ -674,7 +655,7 @@ def test_corpus_response_module_asks_a_second_bot_for_the_field(flows: FlowFacto
 
 
 def test_corpus_chatgpt_flow_quits_after_the_menu_times_out(flows: FlowFactory) -> None:
-    deployed(flows, CHATGPT, {"BotAlias.Arn": BOT_ARN, "NAMEENGLISH": "Agent", "PromptBucket": "prompts"})
+    flows.deployed(CHATGPT, {"BotAlias.Arn": BOT_ARN, "NAMEENGLISH": "Agent", "PromptBucket": "prompts"})
     result = flows.run(CHATGPT, inputs=[None, "goodbye"], lambdas={"SendToSNS.Arn": {}},
                        mocks={"lex": {BOT_ARN: {"intent": "Quit"}}})
 

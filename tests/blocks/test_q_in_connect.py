@@ -8,7 +8,6 @@ Admin Guide page "Supported channels for flow blocks" (Amazon Q in Connect: Task
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -184,11 +183,6 @@ def test_a_module_starts_without_the_callers_session(flows: FlowFactory) -> None
 
 # --- Real flows from the corpus -------------------------------------------------------------------
 
-# Template placeholders of deployed flows: ${Name}, %%NAME%%, %Name%, {{name}}.
-PLACEHOLDER = re.compile(
-    r"\$\{(?P<a>[^{}\"]+)\}|%%(?P<b>[A-Za-z_][\w.:-]*)%%|(?<![%\w])%(?P<c>[A-Za-z_][\w.]+)%(?![%\w])"
-    r"|\{\{\s*(?P<d>[A-Za-z_][\w.:-]*)\s*\}\}"
-)
 JP_MAIN = "aws-samples__sample-amazon-connect-customer-starter-kit-japan__maincontactflow"
 JP_OUTBOUND = "aws-samples__sample-amazon-connect-customer-starter-kit-japan__outboundflow"
 SMB_SELF_SERVICE = "aws-samples__sample-amazon-connect-smb-starter-kit-japan__selfservicecontactflow"
@@ -197,22 +191,8 @@ QUEUE_ARN = "arn:aws:connect:ap-northeast-1:123456789012:instance/i-1/queue/q-su
 HOURS_ARN = "arn:aws:connect:ap-northeast-1:123456789012:instance/i-1/operating-hours/h-1"
 
 
-def deployed(flows: FlowFactory, name: str, values: dict[str, str] | None = None) -> Path:
-    """A corpus flow as its template deploys it: each placeholder replaced by `values[name]`, else
-    by its bare name, written beside the test's own flows."""
-    mapping = values or {}
-
-    def substitute(match: re.Match[str]) -> str:
-        key = next(g for g in match.groups() if g is not None)
-        return mapping.get(key, key)
-
-    path = flows.root / f"{name}.json"
-    path.write_text(PLACEHOLDER.sub(substitute, flows.corpus_path(name).read_text(encoding="utf-8")), encoding="utf-8")
-    return path
-
-
 def test_corpus_japan_main_flow_opens_a_session_then_finds_the_caller(flows: FlowFactory) -> None:
-    deployed(flows, JP_MAIN, {"QiCDomainArn": ASSISTANT, "QueueArn": QUEUE_ARN, "OperatingHoursArn": HOURS_ARN,
+    flows.deployed(JP_MAIN, {"QiCDomainArn": ASSISTANT, "QueueArn": QUEUE_ARN, "OperatingHoursArn": HOURS_ARN,
                               "CaseTemplateId": "tpl-1"})
     result = flows.run(JP_MAIN, hours={HOURS_ARN: "open"}, mocks={
         "queues": {QUEUE_ARN: {"contacts_in_queue": 1, "agents_online": 3}},
@@ -232,7 +212,7 @@ def test_corpus_japan_main_flow_opens_a_session_then_finds_the_caller(flows: Flo
 
 
 def test_corpus_outbound_whisper_opens_a_session(flows: FlowFactory) -> None:
-    deployed(flows, JP_OUTBOUND, {"QiCDomainArn": ASSISTANT})
+    flows.deployed(JP_OUTBOUND, {"QiCDomainArn": ASSISTANT})
     result = flows.run(JP_OUTBOUND, simulator={"instance": {"flow_types": {JP_OUTBOUND: "OUTBOUND_WHISPER"}}},
                        mocks={"wisdom": {ASSISTANT: {"data": {"SessionArn": "arn:aws:wisdom:s-outbound"}}}})
 
@@ -244,7 +224,7 @@ def test_corpus_outbound_whisper_opens_a_session(flows: FlowFactory) -> None:
 
 
 def test_corpus_smb_self_service_chat_times_out_after_the_session(flows: FlowFactory) -> None:
-    deployed(flows, SMB_SELF_SERVICE, {"QiCDomainArn": ASSISTANT})
+    flows.deployed(SMB_SELF_SERVICE, {"QiCDomainArn": ASSISTANT})
     lex_arn = "arn:aws:lex:ap-northeast-1:AwsAccountId:bot-alias/LexBotId/TSTALIASID"
     result = flows.run(SMB_SELF_SERVICE, channel="CHAT", mocks={"lex": {lex_arn: {"timeout": True}}})
 
@@ -256,7 +236,7 @@ def test_corpus_smb_self_service_chat_times_out_after_the_session(flows: FlowFac
 
 
 def test_corpus_cdk_inbound_flow_queues_the_call_with_a_session(flows: FlowFactory) -> None:
-    deployed(flows, CDK_INBOUND, {"QconnectAssistantArn": ASSISTANT, "TextToSpeechVoice": "Joanna",
+    flows.deployed(CDK_INBOUND, {"QconnectAssistantArn": ASSISTANT, "TextToSpeechVoice": "Joanna",
                                   "LangCode": "en-US", "QueueArn": QUEUE_ARN})
     result = flows.run("ImmediateInboundContactFlow")
 

@@ -273,31 +273,12 @@ scenarios:
 
 # --- Real flows from the corpus -------------------------------------------------------------------
 
-# Template placeholders of deployed flows: ${Name}, %%NAME%%, %Name%, {{name}}.
-PLACEHOLDER = re.compile(
-    r"\$\{(?P<a>[^{}\"]+)\}|%%(?P<b>[A-Za-z_][\w.:-]*)%%|(?<![%\w])%(?P<c>[A-Za-z_][\w.]+)%(?![%\w])"
-    r"|\{\{\s*(?P<d>[A-Za-z_][\w.:-]*)\s*\}\}"
-)
 MODULES_CASES = "aws-samples__amazon-connect-step-by-step-guides-module-library__modules-cases"
 FINANCE = "aws-samples__amazon-connect-step-by-step-guides-module-library__financial-guide"
 VMX_GUIDE = "amazon-connect__voicemail-express-amazon-connect__vmxexampleguidedtaskagentflow"
 DIALER = "aws-samples__amazon-connect-power-dialer__view-dialer-dispositioncodes"
 CREATE_TASKS = "aws-samples__amazon-connect-step-by-step-guides-module-library__createandreviewtasks-create"
 WHATSAPP = "aws-samples__sample-whatsapp-end-user-messaging-connect-chat__send-whatsapp-guide-flow"
-
-
-def deployed(flows: FlowFactory, name: str, values: dict[str, str] | None = None) -> Path:
-    """A corpus flow as its template deploys it: each placeholder replaced by `values[name]`, else
-    by its bare name, written beside the test's own flows."""
-    mapping = values or {}
-
-    def substitute(match: re.Match[str]) -> str:
-        key = next(g for g in match.groups() if g is not None)
-        return mapping.get(key, key)
-
-    path = flows.root / f"{name}.json"
-    path.write_text(PLACEHOLDER.sub(substitute, flows.corpus_path(name).read_text(encoding="utf-8")), encoding="utf-8")
-    return path
 
 
 def test_corpus_cases_module_creates_then_shows_the_case(flows: FlowFactory) -> None:
@@ -342,7 +323,7 @@ def test_corpus_finance_guide_walks_the_replacement_forms(flows: FlowFactory) ->
 
 
 def test_corpus_voicemail_guided_task_shows_the_player(flows: FlowFactory) -> None:
-    deployed(flows, VMX_GUIDE, {"VMPLAYERVIEWARN": VIEW_ARN, "VMGUIDEDFLOWPRESIGNER": "presigner"})
+    flows.deployed(VMX_GUIDE, {"VMPLAYERVIEWARN": VIEW_ARN, "VMGUIDEDFLOWPRESIGNER": "presigner"})
     seen: list[dict[str, Any]] = []
     result = flows.run(VMX_GUIDE, channel="CHAT", attributes={"vmx3_transcript": "Please call me back"},
                        lambdas={"presigner": {"vmx3_presigned_url": "https://s3/vm.wav"}},
